@@ -128,7 +128,7 @@ public sealed class FrameDecoder
     {
         if (needed <= _body.Length) return;
         int declared = (int)_current.PayloadLength;
-        int capacity = Math.Min(declared, Math.Max(needed, Math.Max(256, _body.Length * 2)));
+        int capacity = Math.Min(declared, Math.Max(needed, _body.Length * 2));
         var grown = new byte[capacity];
         _body.AsSpan(0, _bodyFilled).CopyTo(grown);
         _body = grown;
