@@ -19,6 +19,8 @@ public static class ProtocolVersion
     /// <summary>BIP152 compact blocks (Core's SHORT_IDS_BLOCKS_VERSION).</summary>
     public const uint CompactBlocks = 70014;
     public const uint AddrV2 = 70016;
+    /// <summary>BIP339 wtxidrelay (Core WTXID_RELAY_VERSION); the same version as addrv2.</summary>
+    public const uint WtxidRelay = 70016;
 }
 
 /// <summary>Whether transactions are written with their witness data (BIP144). btcd's MessageEncoding.</summary>

@@ -1,3 +1,4 @@
+using ActorNode.Chain;
 using System.CommandLine;
 using ActorNode.Host.Json;
 using ActorNode.Wire;
@@ -32,9 +33,9 @@ internal static class DecodeCommand
         var network = new Option<string>("--network")
         {
             Description = "The network whose frame magic the stream uses.",
-            DefaultValueFactory = _ => Networks.Default,
+            DefaultValueFactory = _ => ChainParams.Mainnet.Name,
         };
-        network.AcceptOnlyFromAmong(Networks.Names);
+        network.AcceptOnlyFromAmong([.. ChainParams.All.Select(c => c.Name), "testnet"]);
         var pver = new Option<uint>("--pver")
         {
             Description = "The protocol version frames are decoded at (gates version-dependent fields and messages).",
@@ -52,7 +53,7 @@ internal static class DecodeCommand
         });
         command.SetAction(parse => Run(console, new Request(
             parse.GetValue(file), parse.GetValue(hex), parse.GetValue(block), parse.GetValue(tx),
-            Networks.Magic[parse.GetValue(network) ?? Networks.Default], parse.GetValue(pver), parse.GetValue(pretty))));
+            ChainParams.TryParse(parse.GetValue(network), out var chain) ? chain.Magic : ChainParams.Mainnet.Magic, parse.GetValue(pver), parse.GetValue(pretty))));
         return command;
     }
 

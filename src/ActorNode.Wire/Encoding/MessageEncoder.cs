@@ -36,33 +36,36 @@ public sealed class MessageEncoder(uint magic)
 
     private ReadOnlySpan<byte> EncodePayload(IWireMessage message, WireContext context)
     {
+        CheckVersionGate(message.Command, context);
         _payload.ResetWrittenCount();
         message.WritePayload(new WireWriter(_payload), context);
-        CheckEncodable(message.Command, _payload.WrittenCount, context);
+        CheckLength(message.Command, _payload.WrittenCount, context);
         return _payload.WrittenSpan;
     }
 
     /// <summary>The payload alone, as the message would carry it.</summary>
     public static byte[] EncodePayloadToArray(IWireMessage message, WireContext context)
     {
+        CheckVersionGate(message.Command, context);
         var buffer = new ArrayBufferWriter<byte>();
         message.WritePayload(new WireWriter(buffer), context);
-        CheckEncodable(message.Command, buffer.WrittenCount, context);
+        CheckLength(message.Command, buffer.WrittenCount, context);
         return buffer.WrittenSpan.ToArray();
     }
 
-    private static void CheckEncodable(string command, int length, WireContext context)
+    private static void CheckVersionGate(string command, WireContext context)
+    {
+        if (MessageRegistry.TryGet(command, out var descriptor) && context.ProtocolVersion < descriptor.MinProtocolVersion)
+            throw new WireException(WireError.UnsupportedVersion,
+                $"{command} is not valid at protocol version {context.ProtocolVersion}");
+    }
+
+    private static void CheckLength(string command, int length, WireContext context)
     {
         if (length > WireLimits.MaxProtocolMessageLength)
             throw new WireException(WireError.Oversized,
                 $"{command}: payload of {length} bytes exceeds the protocol limit");
-        if (MessageRegistry.TryGet(command, out var descriptor))
-        {
-            if (context.ProtocolVersion < descriptor.MinProtocolVersion)
-                throw new WireException(WireError.UnsupportedVersion,
-                    $"{command} is not valid at protocol version {context.ProtocolVersion}");
-            if (length > descriptor.MaxPayload(context.ProtocolVersion))
-                throw new WireException(WireError.Oversized, $"{command}: payload of {length} bytes exceeds its maximum");
-        }
+        if (MessageRegistry.TryGet(command, out var descriptor) && length > descriptor.MaxPayload(context.ProtocolVersion))
+            throw new WireException(WireError.Oversized, $"{command}: payload of {length} bytes exceeds its maximum");
     }
 }

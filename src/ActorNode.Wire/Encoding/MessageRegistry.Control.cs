@@ -26,6 +26,6 @@ public static partial class MessageRegistry
         Add(table, "alert", (ref WireReader r, WireContext c) => AlertMessage.Decode(ref r, c),
             _ => WireLimits.MaxProtocolMessageLength);
         Add(table, "wtxidrelay", (ref WireReader r, WireContext c) => WtxidRelayMessage.Decode(ref r, c), _ => 0,
-            minProtocolVersion: ProtocolVersion.AddrV2);
+            minProtocolVersion: ProtocolVersion.WtxidRelay);
     }
 }
