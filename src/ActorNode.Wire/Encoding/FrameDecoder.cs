@@ -4,8 +4,8 @@ namespace ActorNode.Wire.Encoding;
 
 /// <summary>Turns a byte stream, cut into chunks of any size (down to one byte), into whole messages.
 /// <para>The header is checked (magic, 4,000,000-byte limit, the command's own maximum and version gate) as soon as
-/// its 24 bytes are in, before any body byte is awaited. Body buffers grow only as bytes arrive (at most doubling),
-/// so a header that claims 4 MB followed by 10 bytes costs about 10 bytes. Messages that keep zero-copy slices
+/// its 24 bytes are in, before any body byte is awaited. Body buffers grow only as bytes arrive (to at most four times
+/// what has arrived), so a header that claims 4 MB followed by 10 bytes costs a few dozen bytes. Messages that keep zero-copy slices
 /// of their payload (blocks, transactions) get a buffer of their own; the others are decoded from one reused
 /// buffer, so decoding a ping allocates only the ping.</para>
 /// <para>Any fault throws <see cref="WireException"/>. A fault in a header leaves the stream without a frame
@@ -14,7 +14,13 @@ namespace ActorNode.Wire.Encoding;
 /// Not thread-safe: one decoder per connection.</summary>
 public sealed class FrameDecoder
 {
-    private const int ScratchKeepLimit = 64 * 1024;
+    /// <summary>The shared body buffer is kept across frames up to this size: a full <c>headers</c> (162,009
+    /// bytes) is then framed without allocating; a larger one is dropped after its frame.</summary>
+    private const int ScratchKeepLimit = 256 * 1024;
+
+    /// <summary>A body buffer grows by this factor at most, so it never exceeds four times the bytes received,
+    /// and a large block is copied at most a few times on its way in.</summary>
+    private const int GrowthFactor = 4;
 
     private readonly uint _magic;
     private readonly byte[] _header = new byte[FrameHeader.Size];
@@ -128,7 +134,7 @@ public sealed class FrameDecoder
     {
         if (needed <= _body.Length) return;
         int declared = (int)_current.PayloadLength;
-        int capacity = Math.Min(declared, Math.Max(needed, _body.Length * 2));
+        int capacity = Math.Min(declared, Math.Max(needed, _body.Length * GrowthFactor));
         var grown = new byte[capacity];
         _body.AsSpan(0, _bodyFilled).CopyTo(grown);
         _body = grown;

@@ -108,7 +108,7 @@ public class FrameDecoderTests
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
         Assert.Equal(34, decoder.BufferedBytes);
-        Assert.True(decoder.BufferCapacity <= 20, $"buffer capacity {decoder.BufferCapacity}");
+        Assert.True(decoder.BufferCapacity <= 40, $"buffer capacity {decoder.BufferCapacity}");
         Assert.True(allocated < 512, $"allocated {allocated} bytes for 10 received");
     }
 
@@ -154,7 +154,7 @@ public class FrameDecoderTests
         Primitives.Hash256.DoubleSha256(payload).ToArray()[..4];
 
     private static readonly Gen<(string Command, byte[] Payload)> AnyFrame =
-        Gen.Select(Gen.String[Gen.Char['a', 'z'], 1, 12], Gen.Byte.Array[0, 300]);
+        Gen.Select(Gen.String[Gen.Char['A', 'Z'], 1, 12], Gen.Byte.Array[0, 300]); // upper case: never a registered command
 
     [Fact]
     public void Property_AnyChunking_YieldsTheSameMessages()
