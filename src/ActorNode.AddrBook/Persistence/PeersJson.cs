@@ -150,7 +150,18 @@ public static class PeersJson
     /// this keeps the bytes equal to Go's for any string.</summary>
     private static void WriteGoString(Utf8JsonWriter writer, string value)
     {
-        var sb = new StringBuilder(value.Length + 2);
+        // Fast path, the usual "host:port" key: printable ASCII that Go leaves as it is.
+        if (value.Length <= 256 && value.AsSpan().IndexOfAnyExcept(GoPlainAscii) < 0)
+        {
+            Span<byte> quoted = stackalloc byte[value.Length + 2];
+            quoted[0] = (byte)'"';
+            Encoding.ASCII.GetBytes(value, quoted[1..]);
+            quoted[^1] = (byte)'"';
+            writer.WriteRawValue(quoted, skipInputValidation: true);
+            return;
+        }
+
+        var sb = new StringBuilder(value.Length + 8);
         sb.Append('"');
         foreach (Rune rune in value.EnumerateRunes())
         {
@@ -171,8 +182,12 @@ public static class PeersJson
             }
         }
         sb.Append('"');
-        writer.WriteRawValue(Encoding.UTF8.GetBytes(sb.ToString()));
+        writer.WriteRawValue(Encoding.UTF8.GetBytes(sb.ToString()), skipInputValidation: true);
     }
+
+    /// <summary>ASCII that Go's encoder copies unchanged: 0x20..0x7F except <c>" \ &lt; &gt; &amp;</c>.</summary>
+    private static readonly SearchValues<char> GoPlainAscii = SearchValues.Create(
+        string.Concat(Enumerable.Range(0x20, 0x60).Select(i => (char)i).Where(c => c is not ('"' or '\\' or '<' or '>' or '&'))));
 
     // ---------------------------------------------------------------- reading
 
@@ -212,18 +227,15 @@ public static class PeersJson
         JsonElement? version = null, key = null, addresses = null, newBuckets = null, triedBuckets = null;
         foreach (var property in root.EnumerateObject())
         {
-            switch (property.Name)
-            {
-                case "Version": Take(ref version, property); break;
-                case "Key": Take(ref key, property); break;
-                case "Addresses": Take(ref addresses, property); break;
-                case "NewBuckets": Take(ref newBuckets, property); break;
-                case "TriedBuckets": Take(ref triedBuckets, property); break;
-                default: break; // Go's decoder ignores fields it does not know; so do we.
-            }
+            // Go's decoder ignores fields it does not know; so do we.
+            if (property.NameEquals("Version")) Take(ref version, property, new("Version"));
+            else if (property.NameEquals("Key")) Take(ref key, property, new("Key"));
+            else if (property.NameEquals("Addresses")) Take(ref addresses, property, new("Addresses"));
+            else if (property.NameEquals("NewBuckets")) Take(ref newBuckets, property, new("NewBuckets"));
+            else if (property.NameEquals("TriedBuckets")) Take(ref triedBuckets, property, new("TriedBuckets"));
         }
 
-        int ver = ReadInt32(Required(version, "Version"), "Version");
+        int ver = ReadInt32(version, new("Version"));
         if (ver > AddressBookSnapshot.CurrentVersion)
             throw Fail($"Version {ver} is newer than the newest this node reads ({AddressBookSnapshot.CurrentVersion})");
         if (ver < 1)
@@ -231,10 +243,10 @@ public static class PeersJson
 
         return new AddressBookSnapshot(
             ver,
-            ReadKey(Required(key, "Key")),
-            ReadAddresses(Required(addresses, "Addresses"), ver),
-            ReadBuckets(Required(newBuckets, "NewBuckets"), "NewBuckets", NewBucketCount),
-            ReadBuckets(Required(triedBuckets, "TriedBuckets"), "TriedBuckets", TriedBucketCount));
+            ReadKey(Required(key, new("Key"))),
+            ReadAddresses(Required(addresses, new("Addresses")), ver),
+            ReadBuckets(Required(newBuckets, new("NewBuckets")), "NewBuckets", NewBucketCount),
+            ReadBuckets(Required(triedBuckets, new("TriedBuckets")), "TriedBuckets", TriedBucketCount));
     }
 
     private static byte[] ReadKey(JsonElement element)
@@ -266,50 +278,50 @@ public static class PeersJson
         int i = 0;
         foreach (var item in element.EnumerateArray())
         {
-            result[i] = ReadAddress(item, $"Addresses[{i}]", version);
+            result[i] = ReadAddress(item, i, version);
             i++;
         }
         return result;
     }
 
-    private static SerializedKnownAddress ReadAddress(JsonElement element, string where, int version)
+    private static SerializedKnownAddress ReadAddress(JsonElement element, int index, int version)
     {
         if (element.ValueKind != JsonValueKind.Object)
-            throw Fail($"{where} is {Describe(element)}, expected an object");
+            throw Fail($"{new Where("Addresses", index)} is {Describe(element)}, expected an object");
 
         JsonElement? addr = null, src = null, attempts = null, timeStamp = null, lastAttempt = null,
             lastSuccess = null, services = null, srcServices = null;
         foreach (var property in element.EnumerateObject())
         {
-            switch (property.Name)
-            {
-                case "Addr": Take(ref addr, property, where); break;
-                case "Src": Take(ref src, property, where); break;
-                case "Attempts": Take(ref attempts, property, where); break;
-                case "TimeStamp": Take(ref timeStamp, property, where); break;
-                case "LastAttempt": Take(ref lastAttempt, property, where); break;
-                case "LastSuccess": Take(ref lastSuccess, property, where); break;
-                case "Services": Take(ref services, property, where); break;
-                case "SrcServices": Take(ref srcServices, property, where); break;
-                default: break;
-            }
+            // NameEquals compares the UTF-8 bytes: no string per property (a full book has ~650,000 of them).
+            // Anything else is ignored, as Go's decoder ignores fields it does not know.
+            if (property.NameEquals("Addr")) Take(ref addr, property, Field("Addr"));
+            else if (property.NameEquals("Src")) Take(ref src, property, Field("Src"));
+            else if (property.NameEquals("Attempts")) Take(ref attempts, property, Field("Attempts"));
+            else if (property.NameEquals("TimeStamp")) Take(ref timeStamp, property, Field("TimeStamp"));
+            else if (property.NameEquals("LastAttempt")) Take(ref lastAttempt, property, Field("LastAttempt"));
+            else if (property.NameEquals("LastSuccess")) Take(ref lastSuccess, property, Field("LastSuccess"));
+            else if (property.NameEquals("Services")) Take(ref services, property, Field("Services"));
+            else if (property.NameEquals("SrcServices")) Take(ref srcServices, property, Field("SrcServices"));
         }
 
-        int attemptCount = ReadInt32(Required(attempts, $"{where}.Attempts"), $"{where}.Attempts");
+        int attemptCount = ReadInt32(attempts, Field("Attempts"));
         if (attemptCount < 0)
-            throw Fail($"{where}.Attempts is {attemptCount}, expected 0 or more");
+            throw Fail($"{Field("Attempts")} is {attemptCount}, expected 0 or more");
 
         // Version 1 predates the service fields (btcd then assumes SFNodeNetwork); version 2 always has them.
         bool servicesRequired = version >= 2;
         return new SerializedKnownAddress(
-            ReadString(Required(addr, $"{where}.Addr"), $"{where}.Addr"),
-            ReadString(Required(src, $"{where}.Src"), $"{where}.Src"),
+            ReadString(Required(addr, Field("Addr")), Field("Addr")),
+            ReadString(Required(src, Field("Src")), Field("Src")),
             attemptCount,
-            ReadTime(Required(timeStamp, $"{where}.TimeStamp"), $"{where}.TimeStamp"),
-            ReadTime(Required(lastAttempt, $"{where}.LastAttempt"), $"{where}.LastAttempt"),
-            ReadTime(Required(lastSuccess, $"{where}.LastSuccess"), $"{where}.LastSuccess"),
-            ReadServices(services, $"{where}.Services", servicesRequired),
-            ReadServices(srcServices, $"{where}.SrcServices", servicesRequired));
+            ReadTime(timeStamp, Field("TimeStamp")),
+            ReadTime(lastAttempt, Field("LastAttempt")),
+            ReadTime(lastSuccess, Field("LastSuccess")),
+            ReadServices(services, Field("Services"), servicesRequired),
+            ReadServices(srcServices, Field("SrcServices"), servicesRequired));
+
+        Where Field(string name) => new("Addresses", index, Field: name);
     }
 
     private static IReadOnlyList<string>[] ReadBuckets(JsonElement element, string name, int count)
@@ -324,20 +336,19 @@ public static class PeersJson
         int i = 0;
         foreach (var bucket in element.EnumerateArray())
         {
-            string where = $"{name}[{i}]";
             if (bucket.ValueKind == JsonValueKind.Null)
             {
                 buckets[i++] = []; // Go's encoding of a nil slice.
                 continue;
             }
             if (bucket.ValueKind != JsonValueKind.Array)
-                throw Fail($"{where} is {Describe(bucket)}, expected an array of \"host:port\" strings");
+                throw Fail($"{new Where(name, i)} is {Describe(bucket)}, expected an array of \"host:port\" strings");
 
             var keys = new string[bucket.GetArrayLength()];
             int j = 0;
             foreach (var key in bucket.EnumerateArray())
             {
-                keys[j] = ReadString(key, $"{where}[{j}]");
+                keys[j] = ReadString(key, new Where(name, i, Index2: j));
                 j++;
             }
             buckets[i++] = keys;
@@ -345,7 +356,7 @@ public static class PeersJson
         return buckets;
     }
 
-    private static string ReadString(JsonElement element, string where)
+    private static string ReadString(JsonElement element, Where where)
     {
         if (element.ValueKind != JsonValueKind.String)
             throw Fail($"{where} is {Describe(element)}, expected a string");
@@ -359,23 +370,25 @@ public static class PeersJson
         }
     }
 
-    private static int ReadInt32(JsonElement element, string where)
+    private static int ReadInt32(JsonElement? element, Where where)
     {
-        if (element.ValueKind != JsonValueKind.Number || !element.TryGetInt32(out int value))
-            throw Fail($"{where} is {Describe(element)}, expected a whole number");
+        var e = Required(element, where);
+        if (e.ValueKind != JsonValueKind.Number || !e.TryGetInt32(out int value))
+            throw Fail($"{where} is {Describe(e)}, expected a whole number");
         return value;
     }
 
-    private static long ReadTime(JsonElement element, string where)
+    private static long ReadTime(JsonElement? element, Where where)
     {
-        if (element.ValueKind != JsonValueKind.Number || !element.TryGetInt64(out long value))
-            throw Fail($"{where} is {Describe(element)}, expected Unix seconds (a whole number)");
+        var e = Required(element, where);
+        if (e.ValueKind != JsonValueKind.Number || !e.TryGetInt64(out long value))
+            throw Fail($"{where} is {Describe(e)}, expected Unix seconds (a whole number)");
         if (value is < AddressBookSnapshot.GoZeroTime or > GoTime.MaxUnixSeconds)
             throw Fail($"{where} is {value}, outside 0001-01-01..9999-12-31 in Unix seconds");
         return value;
     }
 
-    private static ulong ReadServices(JsonElement? element, string where, bool required)
+    private static ulong ReadServices(JsonElement? element, Where where, bool required)
     {
         if (element is not { } e)
         {
@@ -388,15 +401,26 @@ public static class PeersJson
         return value;
     }
 
-    private static void Take(ref JsonElement? slot, JsonProperty property, string? where = null)
+    private static void Take(ref JsonElement? slot, JsonProperty property, Where where)
     {
         if (slot is not null)
-            throw Fail($"{(where is null ? "" : where + ".")}{property.Name} appears twice");
+            throw Fail($"{where} appears twice");
         slot = property.Value;
     }
 
-    private static JsonElement Required(JsonElement? element, string name) =>
-        element ?? throw Fail($"{name} is missing");
+    private static JsonElement Required(JsonElement? element, Where where) =>
+        element ?? throw Fail($"{where} is missing");
+
+    /// <summary>A field's place in the file, for messages; formatted only when something is wrong
+    /// (e.g. <c>Addresses[3].Attempts</c>, <c>NewBuckets[12][0]</c>).</summary>
+    private readonly record struct Where(string Name, int Index = -1, int Index2 = -1, string? Field = null)
+    {
+        public override string ToString() =>
+            Name
+            + (Index >= 0 ? $"[{Index}]" : "")
+            + (Index2 >= 0 ? $"[{Index2}]" : "")
+            + (Field is null ? "" : "." + Field);
+    }
 
     private static string Describe(JsonElement element) => element.ValueKind switch
     {
