@@ -1,0 +1,304 @@
+using System.Text;
+using ActorNode.AddrBook.Persistence;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ActorNode.AddrBook.Tests.Persistence;
+
+public sealed class PeersFileTests : IDisposable
+{
+    private static readonly DateTimeOffset Now = new(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
+    private const string CorruptName = "peers.json.corrupt-20260102T030405Z";
+
+    private readonly TempDirectory dir = new();
+    private readonly FakeTimeProvider clock = new(Now);
+
+    public void Dispose() => dir.Dispose();
+
+    private PeersFile Store() => PeersFile.InDirectory(dir.Path, clock);
+
+    [Fact]
+    public void Load_NoFile_Missing()
+    {
+        Assert.IsType<PeersLoadResult.Missing>(Store().Load());
+        Assert.Empty(dir.FileNames());
+    }
+
+    [Fact]
+    public void Load_DataDirectoryDoesNotExist_Missing()
+    {
+        var store = PeersFile.InDirectory(dir.Combine("not-yet"), clock);
+
+        Assert.IsType<PeersLoadResult.Missing>(store.Load());
+    }
+
+    [Fact]
+    public void SaveThenLoad_Small_RoundTripsAndLeavesOnlyPeersJson()
+    {
+        var store = Store();
+
+        store.Save(Snapshots.Small());
+
+        Assert.Equal(["peers.json"], dir.FileNames());
+        Assert.Equal(PeersJson.Serialize(Snapshots.Small()), File.ReadAllBytes(store.FilePath));
+        var loaded = Assert.IsType<PeersLoadResult.Loaded>(store.Load());
+        Snapshots.AssertEqual(Snapshots.Small(), loaded.Snapshot);
+    }
+
+    [Fact]
+    public void Save_Twice_SecondReplacesFirst()
+    {
+        var store = Store();
+        var second = Snapshots.Random(300, seed: 7);
+
+        store.Save(Snapshots.Small());
+        store.Save(second);
+
+        Snapshots.AssertEqual(second, Assert.IsType<PeersLoadResult.Loaded>(store.Load()).Snapshot);
+        Assert.Equal(["peers.json"], dir.FileNames());
+    }
+
+    [Fact]
+    public void Save_DataDirectoryMissing_CreatesIt()
+    {
+        var store = PeersFile.InDirectory(dir.Combine("sub"), clock);
+
+        store.Save(Snapshots.Small());
+
+        Assert.True(File.Exists(dir.Combine(Path.Combine("sub", "peers.json"))));
+    }
+
+    [Fact]
+    public void Save_InvalidSnapshot_ThrowsAndKeepsOldFile()
+    {
+        var store = Store();
+        store.Save(Snapshots.Small());
+        byte[] before = File.ReadAllBytes(store.FilePath);
+
+        Assert.Throws<ArgumentException>(() => store.Save(Snapshots.Small() with { Key = new byte[31] }));
+
+        Assert.Equal(before, File.ReadAllBytes(store.FilePath));
+        Assert.Equal(["peers.json"], dir.FileNames());
+    }
+
+    [Fact]
+    public async Task SaveAsyncThenLoadAsync_RoundTrips()
+    {
+        var store = Store();
+        var snapshot = Snapshots.Random(2000, seed: 3);
+
+        await store.SaveAsync(snapshot);
+
+        Snapshots.AssertEqual(snapshot, Assert.IsType<PeersLoadResult.Loaded>(await store.LoadAsync()).Snapshot);
+    }
+
+    [Fact]
+    public async Task SaveAsync_AlreadyCancelled_ThrowsAndKeepsOldFile()
+    {
+        var store = Store();
+        store.Save(Snapshots.Small());
+        byte[] before = File.ReadAllBytes(store.FilePath);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(
+            () => store.SaveAsync(Snapshots.Random(100, seed: 1), new CancellationToken(canceled: true)));
+
+        Assert.Equal(before, File.ReadAllBytes(store.FilePath));
+        Assert.Equal(["peers.json"], dir.FileNames());
+    }
+
+    [Fact]
+    public void Save_CancelledWhileWriting_KeepsOldFileAndRemovesTemp()
+    {
+        var store = Store();
+        store.Save(Snapshots.Small());
+        byte[] before = File.ReadAllBytes(store.FilePath);
+        using var cts = new CancellationTokenSource();
+        store.StepHook = step =>
+        {
+            if (step == SaveStep.Flushed)
+                cts.Cancel();
+        };
+
+        Assert.ThrowsAny<OperationCanceledException>(() => store.Save(Snapshots.Random(100, seed: 1), cts.Token));
+
+        Assert.Equal(before, File.ReadAllBytes(store.FilePath));
+        Assert.Equal(["peers.json"], dir.FileNames());
+    }
+
+    [Fact]
+    public async Task SaveAsync_ManyAtOnce_EndsWithOneCompleteBook()
+    {
+        var store = Store();
+        var snapshots = Enumerable.Range(0, 8).Select(i => Snapshots.Random(200 + i, seed: i)).ToArray();
+
+        await Task.WhenAll(snapshots.Select(s => store.SaveAsync(s)));
+
+        var loaded = Assert.IsType<PeersLoadResult.Loaded>(store.Load()).Snapshot;
+        var match = Assert.Single(snapshots, s => s.Addresses.Count == loaded.Addresses.Count);
+        Snapshots.AssertEqual(match, loaded);
+        Assert.Equal(["peers.json"], dir.FileNames());
+    }
+
+    public static TheoryData<string, byte[], string> CorruptFiles()
+    {
+        byte[] good = PeersJson.Serialize(Snapshots.Small());
+        string text = Encoding.UTF8.GetString(good);
+        string key = "[" + string.Join(",", Enumerable.Range(0, 32)) + "]";
+        return new TheoryData<string, byte[], string>
+        {
+            { "truncated JSON", good[..(good.Length * 2 / 3)], "not valid JSON" },
+            { "wrong types", Encoding.UTF8.GetBytes(text.Replace("\"Attempts\":2", "\"Attempts\":true")), "Addresses[0].Attempts is true" },
+            { "key of 31 bytes", Encoding.UTF8.GetBytes(text.Replace(key, "[" + string.Join(",", Enumerable.Range(0, 31)) + "]")), "Key has 31 numbers" },
+            { "garbage bytes", [0x7F, 0x45, 0x4C, 0x46, 0x02, 0x01, 0x01, 0x00, 0xFF, 0xFE, 0x80], "not valid JSON" },
+            { "empty file", [], "empty" },
+            { "NUL-filled (torn write after power loss)", new byte[4096], "not valid JSON" },
+            { "newer version", Encoding.UTF8.GetBytes(text.Replace("\"Version\":2", "\"Version\":3")), "Version 3 is newer" },
+            { "inconsistent buckets", Encoding.UTF8.GetBytes(text.Replace("[\"[2001:db8::1]:18333\"]", "[]")), "in no bucket" },
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(CorruptFiles))]
+    public void Load_CorruptFile_MovedAsideWithOriginalBytesAndReported(string kind, byte[] content, string expectedInReason)
+    {
+        _ = kind;
+        var store = Store();
+        File.WriteAllBytes(store.FilePath, content);
+
+        var corrupt = Assert.IsType<PeersLoadResult.Corrupt>(store.Load());
+
+        Assert.Contains(expectedInReason, corrupt.Reason);
+        Assert.Contains(store.FilePath, corrupt.Reason);
+        Assert.Equal(dir.Combine(CorruptName), corrupt.MovedTo);
+        Assert.Equal(content, File.ReadAllBytes(corrupt.MovedTo!));
+        Assert.False(File.Exists(store.FilePath));
+        Assert.IsType<PeersLoadResult.Missing>(store.Load()); // the book starts empty, and so does the next start
+    }
+
+    [Fact]
+    public void Load_CorruptThenSave_NewFileAndCorruptCopyBothKept()
+    {
+        var store = Store();
+        File.WriteAllText(store.FilePath, "{");
+        Assert.IsType<PeersLoadResult.Corrupt>(store.Load());
+
+        store.Save(Snapshots.Small());
+
+        Assert.Equal(["peers.json", CorruptName], dir.FileNames());
+        Assert.Equal("{", File.ReadAllText(dir.Combine(CorruptName)));
+    }
+
+    [Fact]
+    public void Load_CorruptTwiceInOneSecond_SecondGetsAnotherName()
+    {
+        var store = Store();
+        File.WriteAllText(store.FilePath, "first");
+        var first = Assert.IsType<PeersLoadResult.Corrupt>(store.Load());
+        File.WriteAllText(store.FilePath, "second");
+
+        var second = Assert.IsType<PeersLoadResult.Corrupt>(store.Load());
+
+        Assert.Equal(dir.Combine(CorruptName), first.MovedTo);
+        Assert.Equal(dir.Combine(CorruptName + "-1"), second.MovedTo);
+        Assert.Equal("first", File.ReadAllText(first.MovedTo!));
+        Assert.Equal("second", File.ReadAllText(second.MovedTo!));
+    }
+
+    [Fact]
+    public void Load_LaterCorruptFile_NamedByTheClock()
+    {
+        var store = Store();
+        clock.Advance(TimeSpan.FromDays(40) + TimeSpan.FromSeconds(1));
+        File.WriteAllText(store.FilePath, "x");
+
+        var corrupt = Assert.IsType<PeersLoadResult.Corrupt>(store.Load());
+
+        Assert.Equal(dir.Combine("peers.json.corrupt-20260211T030406Z"), corrupt.MovedTo);
+    }
+
+    [Fact]
+    public void Load_FileLargerThanLimit_CorruptWithoutReading()
+    {
+        var store = Store();
+        using (var f = File.Create(store.FilePath))
+            f.SetLength(PeersFile.MaxFileBytes + 1); // sparse: no real disk use
+
+        var corrupt = Assert.IsType<PeersLoadResult.Corrupt>(store.Load());
+
+        Assert.Contains("more than a peers.json can be", corrupt.Reason);
+        Assert.Equal(PeersFile.MaxFileBytes + 1, new FileInfo(corrupt.MovedTo!).Length);
+    }
+
+    [Fact]
+    public void MoveAside_LoadedButUnusable_MovesAndReports()
+    {
+        var store = Store();
+        store.Save(Snapshots.Small());
+        byte[] content = File.ReadAllBytes(store.FilePath);
+
+        var corrupt = store.MoveAside("address 1.2.3.4:8333 does not parse");
+
+        Assert.Equal("address 1.2.3.4:8333 does not parse", corrupt.Reason);
+        Assert.Equal(content, File.ReadAllBytes(corrupt.MovedTo!));
+        Assert.IsType<PeersLoadResult.Missing>(store.Load());
+    }
+
+    [Fact]
+    public void MoveAside_NoFile_ReportsWithoutThrowing()
+    {
+        var corrupt = Store().MoveAside("bad");
+
+        Assert.Null(corrupt.MovedTo);
+        Assert.StartsWith("bad; it could not be moved aside", corrupt.Reason);
+    }
+
+    [Fact]
+    public void Load_LeftoverTempBesideGoodFile_IgnoredAndDeleted()
+    {
+        var store = Store();
+        store.Save(Snapshots.Small());
+        File.WriteAllText(store.TempPath, "{\"Version\":2,\"Key\":[1,2"); // a save that died mid-write
+
+        var loaded = Assert.IsType<PeersLoadResult.Loaded>(store.Load());
+
+        Snapshots.AssertEqual(Snapshots.Small(), loaded.Snapshot);
+        Assert.Equal(["peers.json"], dir.FileNames());
+    }
+
+    [Fact]
+    public void Load_OnlyALeftoverTemp_MissingAndTempDeleted()
+    {
+        var store = Store();
+        File.WriteAllBytes(store.TempPath, PeersJson.Serialize(Snapshots.Small())); // complete but never renamed
+
+        Assert.IsType<PeersLoadResult.Missing>(store.Load());
+        Assert.Empty(dir.FileNames());
+    }
+
+    [Fact]
+    public void Save_LeftoverTempLongerThanNewContent_Replaced()
+    {
+        var store = Store();
+        File.WriteAllText(store.TempPath, new string('x', 100_000));
+
+        store.Save(Snapshots.Small());
+
+        Assert.Equal(PeersJson.Serialize(Snapshots.Small()), File.ReadAllBytes(store.FilePath));
+        Assert.Equal(["peers.json"], dir.FileNames());
+    }
+
+    [Fact]
+    public void DirectorySync_OnLinux_SyncsTheDirectory()
+    {
+        bool synced = DirectorySync.Flush(dir.Path);
+
+        // On Linux the libc P/Invoke must work; elsewhere it may be skipped.
+        if (OperatingSystem.IsLinux())
+            Assert.True(synced);
+    }
+
+    [Fact]
+    public void DirectorySync_NoSuchDirectory_SkippedWithoutThrowing()
+    {
+        Assert.False(DirectorySync.Flush(dir.Combine("absent")));
+    }
+}
