@@ -11,11 +11,8 @@ internal static class Addr
     public static NetAddressV2 IP(string ip, ushort port = 8333, ServiceFlags services = ServiceFlags.Network,
         uint timestamp = 0)
     {
-        var parsed = IPAddress.Parse(ip);
-        byte[] bytes = parsed.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork
-            ? parsed.GetAddressBytes()
-            : parsed.GetAddressBytes(); // 16 bytes for IPv6
-        return NetAddressV2.FromBytes(timestamp, services, bytes, port);
+        // 4 bytes for IPv4, 16 for IPv6; FromBytes classifies them as btcd's NetAddressV2FromBytes does.
+        return NetAddressV2.FromBytes(timestamp, services, IPAddress.Parse(ip).GetAddressBytes(), port);
     }
 
     /// <summary>A Tor v3 address with the given first key byte.</summary>

@@ -395,6 +395,20 @@ public class AddressBookTests
     }
 
     [Fact]
+    public void Good_BtcdTestGood_BucketsLimitWhatOneSourceCanFill()
+    {
+        // btcd addrmanager_test.go TestGood: 64 × 64 addresses in 64 /16s from one source, each marked good.
+        var f = new Fixture();
+        var addresses = Enumerable.Range(0, 64 * 64)
+            .Select(i => Addr.IP($"{i / 64 + 60}.173.147.{i % 64 + 60}", timestamp: f.NowUnix)).ToArray();
+        f.Book.AddAddresses(addresses, Source, AddressOrigin.DnsSeed);
+        foreach (var address in addresses) f.Book.Good(address);
+        Assert.True(f.Book.Count < addresses.Length);
+        Assert.Equal(f.Book.Count, f.Book.TriedCount);
+        Assert.True(f.Book.AddressCache().Count < f.Book.Count / 4);
+    }
+
+    [Fact]
     public void GetAddress_EmptyBook_ReturnsNull() => Assert.Null(new Fixture().Book.GetAddress());
 
     [Fact]
