@@ -1,0 +1,45 @@
+namespace ActorNode.P2P.Transport;
+
+/// <summary>Limits of one connection's outbound path (see <see cref="TcpTransport"/>).
+/// <para>btcd keeps an unbounded outbound queue per peer (peer.go <c>queueHandler</c>) and relies on write deadlines;
+/// we bound the queue instead and disconnect a peer that stops draining it (docs/adr/0001-transport-akka-io.md).</para>
+/// </summary>
+public sealed record TransportOptions
+{
+    /// <summary>Default options: 8 MiB / 10,000 frames queued, 2 writes in flight of up to 64 KiB, 60 s deadline.</summary>
+    public static TransportOptions Default { get; } = new();
+
+    /// <summary>Bytes that may wait in the queue (not yet handed to the socket). A frame that would exceed it is
+    /// refused and the owner is told the peer is slow. 8 MiB holds two full blocks.</summary>
+    public int MaxQueuedBytes { get; init; } = 8 * 1024 * 1024;
+
+    /// <summary>Frames that may wait in the queue, whatever their size.</summary>
+    public int MaxQueuedFrames { get; init; } = 10_000;
+
+    /// <summary>Writes handed to the connection actor and not yet acknowledged. Acks only mean the bytes reached the
+    /// socket's send buffer, so a small window (1 or a few) keeps the queue here, where it is bounded.</summary>
+    public int MaxUnackedWrites { get; init; } = 2;
+
+    /// <summary>Queued frames are coalesced into one write up to this many bytes (a larger frame goes alone).</summary>
+    public int MaxWriteBytes { get; init; } = 64 * 1024;
+
+    /// <summary>While anything is queued or unacknowledged, an ack must arrive within this time, or the owner is told
+    /// the peer is slow (and a polite close turns into an abort).</summary>
+    public TimeSpan SlowPeerDeadline { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Key of the adapter's single timer in the owner's <c>ITimerScheduler</c>; must not clash with the
+    /// owner's own timer keys.</summary>
+    public string TimerKey { get; init; } = "ActorNode.P2P.Transport.SlowPeerDeadline";
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> when a limit is not positive.</summary>
+    public TransportOptions Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxQueuedBytes, 1, nameof(MaxQueuedBytes));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxQueuedFrames, 1, nameof(MaxQueuedFrames));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxUnackedWrites, 1, nameof(MaxUnackedWrites));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxWriteBytes, 1, nameof(MaxWriteBytes));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(SlowPeerDeadline, TimeSpan.Zero, nameof(SlowPeerDeadline));
+        ArgumentException.ThrowIfNullOrEmpty(TimerKey, nameof(TimerKey));
+        return this;
+    }
+}
