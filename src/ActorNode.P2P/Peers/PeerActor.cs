@@ -1,0 +1,425 @@
+using System.Security.Cryptography;
+using ActorNode.Connections.Handshake;
+using ActorNode.Connections.Inventory;
+using ActorNode.Connections.Stall;
+using ActorNode.P2P.Transport;
+using ActorNode.Wire;
+using ActorNode.Wire.Encoding;
+using ActorNode.Wire.Messages;
+using ActorNode.Wire.Primitives;
+using Akka.Actor;
+using Akka.Event;
+
+namespace ActorNode.P2P.Peers;
+
+/// <summary>One TCP connection to one peer (btcd peer.Peer, reference §2): the version/verack handshake under a
+/// 30-second deadline, then dispatch of every message to the actor that owns it, ping every 2 minutes with RTT,
+/// the 5-minute idle timeout, response deadlines (stall detection), known inventory and trickled announcements.
+/// <para>btcd's goroutines become timers and messages: inHandler is <see cref="OnReceived"/> with a
+/// <see cref="FrameDecoder"/>; outHandler and queueHandler are the <see cref="TcpTransport"/>'s bounded queue;
+/// pingHandler, stallHandler and the trickle ticker are timers. All Akka.IO traffic goes through the transport,
+/// so tests pass a probe as the connection.</para>
+/// <para>A faulty peer stops only this actor. Codec errors and protocol violations are reported to the connection
+/// manager (<see cref="PeerMisbehaved"/>), which scores and bans; the actor then disconnects. Its last word is
+/// <see cref="PeerGone"/>.</para></summary>
+public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
+{
+    private const string HandshakeTimer = "handshake";
+    private const string PingTimer = "ping";
+    private const string CheckTimer = "check";
+    private const string TrickleTimer = "trickle";
+    private const string StopTimer = "stop";
+    private static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(5);
+
+    private readonly PeerSettings _settings;
+    private readonly IActorRef _connection;
+    private readonly IActorRef _manager;
+    private readonly IActorRef _sync;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+
+    private readonly FrameDecoder _decoder;
+    private readonly MessageEncoder _encoder;
+    private readonly PeerHandshake _handshake;
+    private readonly KnownInventory _known = new();
+    private readonly InventoryTrickle _trickle;
+    private readonly ResponseDeadlines _deadlines = new();
+    private TcpTransport _transport = null!;
+
+    private WireContext _sendContext;
+    private HandshakeResult? _ready;
+    private string? _closeReason;
+    private bool _prefersHeaders;
+    private long _feeFilter;
+
+    private readonly DateTimeOffset _connectedAt;
+    private DateTimeOffset _lastReceive;
+    private DateTimeOffset? _lastSend;
+    private long _bytesSent, _bytesReceived;
+    private ulong? _pingNonce;
+    private DateTimeOffset? _pingSentAt;
+    private TimeSpan? _pingTime;
+    private int _lastBlockHeight;
+
+    public PeerActor(PeerSettings settings, IActorRef connection, IActorRef manager, IActorRef sync)
+    {
+        _settings = settings;
+        _connection = connection;
+        _manager = manager;
+        _sync = sync;
+        _decoder = new FrameDecoder(settings.Magic, new WireContext(settings.ProtocolVersion));
+        _encoder = new MessageEncoder(settings.Magic);
+        _sendContext = new WireContext(settings.ProtocolVersion);
+        _trickle = new InventoryTrickle(_known);
+        _handshake = new PeerHandshake(settings.Inbound, OurVersion());
+        _connectedAt = Now;
+        _lastReceive = _connectedAt;
+        Handshaking();
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(PeerSettings settings, IActorRef connection, IActorRef manager, IActorRef sync) =>
+        Akka.Actor.Props.Create(() => new PeerActor(settings, connection, manager, sync));
+
+    private DateTimeOffset Now => Context.System.Scheduler.Now;
+    private long Id => _settings.PeerId;
+
+    private VersionMessage OurVersion() => new(
+        (int)_settings.ProtocolVersion,
+        _settings.Services,
+        Now.ToUnixTimeSeconds(),
+        new NetAddress(ServiceFlags.None, _settings.Remote.Address, (ushort)_settings.Remote.Port),
+        // btcd sends an all-zero address with only our services as addr_from.
+        new NetAddress(_settings.Services, System.Net.IPAddress.IPv6Any, 0),
+        _settings.Nonce,
+        _settings.UserAgent,
+        _settings.StartHeight,
+        _settings.RelayTransactions);
+
+    protected override void PreStart()
+    {
+        _transport = new TcpTransport(Context, _connection, Timers, this, _settings.Transport);
+        Timers.StartSingleTimer(HandshakeTimer, HandshakeDeadline.Instance, _settings.HandshakeTimeout);
+        Apply(_handshake.Start());
+    }
+
+    protected override void PostStop()
+    {
+        _transport.Abort();
+        _manager.Tell(new PeerGone(Id, _settings.Remote, _settings.Inbound, _closeReason ?? "stopped", _ready is not null));
+    }
+
+    // ---- Behaviours ----------------------------------------------------------------------------------------------
+
+    private void Handshaking()
+    {
+        Receive<VersionAccepted>(_ => Apply(_handshake.State == HandshakeState.AwaitingRuling ? _handshake.Accept() : []));
+        Receive<VersionRefused>(refused =>
+            Apply(_handshake.State == HandshakeState.AwaitingRuling ? _handshake.Refuse(refused.Reason, refused.Reject) : []));
+        Receive<HandshakeDeadline>(_ => Misbehaved(PeerFault.HandshakeTimeout, null,
+            $"no handshake within {_settings.HandshakeTimeout.TotalSeconds:0} s"));
+        Common();
+    }
+
+    private void Ready()
+    {
+        Receive<SendToPeer>(send => Send(send.Message));
+        Receive<AnnounceInventory>(announce => Announce(announce.Item));
+        Receive<PingTick>(_ => SendPing());
+        Receive<CheckTick>(_ => CheckDeadlines());
+        Receive<TrickleTick>(_ =>
+        {
+            foreach (var inv in _trickle.Drain()) Send(inv);
+        });
+        Receive<UpdateLastBlockHeight>(m => _lastBlockHeight = Math.Max(_lastBlockHeight, m.Height));
+        Common();
+    }
+
+    private void Common()
+    {
+        Receive<DisconnectPeer>(d => Disconnect(d.Reason, abort: false));
+        Receive<GetPeerStats>(_ => Sender.Tell(Stats()));
+        Receive<ForceStop>(_ => Context.Stop(Self));
+        ReceiveAny(message =>
+        {
+            if (!_transport.Handle(message)) Unhandled(message);
+        });
+    }
+
+    // ---- Transport events ----------------------------------------------------------------------------------------
+
+    void ITransportEvents.OnReceived(ReadOnlySpan<byte> data) => OnReceived(data);
+
+    private void OnReceived(ReadOnlySpan<byte> data)
+    {
+        _bytesReceived += data.Length;
+        _lastReceive = Now;
+        try
+        {
+            while (_closeReason is null && _decoder.TryRead(ref data, out var message))
+            {
+                if (_ready is null) Apply(_handshake.Receive(message));
+                else Dispatch(message);
+            }
+        }
+        catch (WireException e)
+        {
+            Misbehaved(PeerFault.Codec, e.Reason, e.Message);
+        }
+    }
+
+    void ITransportEvents.OnSlowPeer(SlowPeerReason reason) =>
+        Misbehaved(PeerFault.Slow, null, reason == SlowPeerReason.QueueFull ? "send queue full" : "send queue not drained");
+
+    void ITransportEvents.OnClosed(TransportClosed closed)
+    {
+        _closeReason ??= closed.Reason switch
+        {
+            TransportCloseReason.PeerClosed => "the peer closed the connection",
+            TransportCloseReason.Error => $"connection error: {closed.Cause}",
+            _ => closed.Reason.ToString(),
+        };
+        _log.Debug("Peer {PeerId} {Remote} disconnected: {Reason}", Id, _settings.Remote, _closeReason);
+        Context.Stop(Self);
+    }
+
+    // ---- Handshake -----------------------------------------------------------------------------------------------
+
+    private void Apply(IReadOnlyList<HandshakeAction> actions)
+    {
+        foreach (var action in actions)
+        {
+            switch (action)
+            {
+                case HandshakeAction.Send send:
+                    _sendContext = new WireContext(_handshake.NegotiatedVersion);
+                    Send(send.Message, SendPriority.High);
+                    break;
+                case HandshakeAction.RuleOnVersion rule:
+                    _manager.Tell(new RuleOnVersion(Id, _settings.Remote, _settings.Inbound, rule.Remote));
+                    break;
+                case HandshakeAction.Failed failed:
+                    if (failed.Reject is not null) Send(failed.Reject, SendPriority.High);
+                    _manager.Tell(new PeerMisbehaved(Id, _settings.Remote, PeerFault.Handshake, null, failed.Reason));
+                    Disconnect(failed.Reason, abort: failed.Reject is null);
+                    break;
+                case HandshakeAction.Completed completed:
+                    BecomeReady(completed.Result);
+                    break;
+            }
+        }
+    }
+
+    private void BecomeReady(HandshakeResult result)
+    {
+        _ready = result;
+        _lastBlockHeight = result.Remote.StartHeight;
+        var encoding = result.Witness ? WireEncoding.Witness : WireEncoding.Base;
+        _sendContext = new WireContext(result.NegotiatedVersion, encoding);
+        _decoder.Context = _sendContext;
+        Timers.Cancel(HandshakeTimer);
+        Timers.StartPeriodicTimer(PingTimer, PingTick.Instance, _settings.PingInterval);
+        Timers.StartPeriodicTimer(CheckTimer, CheckTick.Instance, _settings.StallTickInterval);
+        Timers.StartPeriodicTimer(TrickleTimer, TrickleTick.Instance, _settings.TrickleInterval);
+        Become(Ready);
+        _log.Debug("Peer {PeerId} {Remote} ready: version {Version}, {UserAgent}, height {Height}",
+            Id, _settings.Remote, result.Remote.ProtocolVersion, result.Remote.UserAgent, result.Remote.StartHeight);
+        _manager.Tell(new PeerReady(Id, _settings.Remote, _settings.Inbound, result));
+    }
+
+    // ---- After the handshake -------------------------------------------------------------------------------------
+
+    private void Dispatch(IWireMessage message)
+    {
+        _deadlines.Received(message.Command);
+        switch (message)
+        {
+            case PingMessage ping:
+                if (_sendContext.ProtocolVersion > ProtocolVersion.Bip0031) Send(new PongMessage(ping.Nonce), SendPriority.High);
+                break;
+            case PongMessage pong:
+                if (pong.Nonce == _pingNonce && _pingSentAt is { } sent)
+                {
+                    _pingTime = Now - sent;
+                    _pingNonce = null;
+                }
+                break;
+            case VersionMessage:
+                Violation(PeerFault.DuplicateVersion, "duplicate version message",
+                    new RejectMessage("version", RejectCode.Duplicate, "duplicate version message"));
+                break;
+            case VerAckMessage:
+                Violation(PeerFault.DuplicateVerack, "duplicate verack message",
+                    new RejectMessage("verack", RejectCode.Duplicate, "duplicate verack message"));
+                break;
+            case SendAddrV2Message or WtxidRelayMessage:
+                Violation(PeerFault.LateHandshakeMessage, $"{message.Command} after the handshake", null);
+                break;
+            case SendHeadersMessage:
+                _prefersHeaders = true;
+                break;
+            case FeeFilterMessage feeFilter:
+                _feeFilter = feeFilter.MinFee;
+                break;
+            case RejectMessage reject:
+                _log.Debug("Peer {PeerId} rejected {Command}: {Code} {Reason}", Id, reject.RejectedCommand, reject.Code, reject.Reason);
+                break;
+            case UnknownMessage unknown:
+                _log.Debug("Peer {PeerId} sent unknown command {Command} ({Length} bytes)", Id, unknown.Command, unknown.Payload.Length);
+                break;
+            case AddrMessage or AddrV2Message or GetAddrMessage or FilterLoadMessage or FilterAddMessage
+                or FilterClearMessage or AlertMessage or MemPoolMessage:
+                _manager.Tell(new ReceivedFromPeer(Id, message));
+                break;
+            default:
+                Learn(message);
+                _sync.Tell(new ReceivedFromPeer(Id, message));
+                break;
+        }
+    }
+
+    /// <summary>What the peer sends or announces, it has: never announce it back (btcd netsync/server add to the
+    /// peer's known inventory).</summary>
+    private void Learn(IWireMessage message)
+    {
+        switch (message)
+        {
+            case InvMessage inv:
+                foreach (var item in inv.Inventory) _known.Add(item);
+                break;
+            case TxMessage tx:
+                _known.Add(new InvVector(InvType.Tx, tx.Transaction.Txid));
+                _known.Add(new InvVector(InvType.WitnessTx, tx.Transaction.Txid));
+                _known.Add(new InvVector(InvType.Wtx, tx.Transaction.Wtxid));
+                break;
+            case BlockMessage block:
+                var hash = block.Block.GetHash();
+                _known.Add(new InvVector(InvType.Block, hash));
+                _known.Add(new InvVector(InvType.WitnessBlock, hash));
+                break;
+        }
+    }
+
+    private void Announce(InvVector item)
+    {
+        if (_known.Contains(item)) return;
+        if (item.Type is InvType.Block or InvType.WitnessBlock)
+        {
+            // Blocks skip the trickle (btcd QueueInventory).
+            _known.Add(item);
+            Send(new InvMessage([item]));
+            return;
+        }
+        if (!_ready!.Remote.Relay) return; // the peer asked for no transaction announcements (BIP37 relay flag)
+        _trickle.Enqueue(item);
+    }
+
+    private void SendPing()
+    {
+        ulong nonce = BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8));
+        _pingNonce = nonce;
+        _pingSentAt = Now;
+        Send(new PingMessage(nonce));
+    }
+
+    private void CheckDeadlines()
+    {
+        var now = Now;
+        if (now - _lastReceive > _settings.IdleTimeout)
+            Misbehaved(PeerFault.Idle, null, $"no message for {_settings.IdleTimeout.TotalMinutes:0} minutes");
+        else if (_deadlines.Overdue(now) is { } overdue)
+            Misbehaved(PeerFault.Stalled, null, $"no {overdue} in time");
+    }
+
+    // ---- Output and endings --------------------------------------------------------------------------------------
+
+    private void Send(IWireMessage message, SendPriority priority = SendPriority.Normal)
+    {
+        if (_closeReason is not null && priority != SendPriority.High) return;
+        byte[] frame;
+        try
+        {
+            frame = _encoder.Encode(message, _sendContext);
+        }
+        catch (WireException e)
+        {
+            // Ours to fix, not the peer's: a message this peer cannot take at its version, or over a limit.
+            _log.Warning("Not sending {Command} to peer {PeerId}: {Error}", message.Command, Id, e.Message);
+            return;
+        }
+        if (_transport.Send(frame, priority) == SendResult.Accepted)
+        {
+            _bytesSent += frame.Length;
+            _lastSend = Now;
+            _deadlines.Sent(message.Command, Now);
+        }
+    }
+
+    private void Violation(PeerFault fault, string reason, RejectMessage? reject)
+    {
+        if (reject is not null && _sendContext.ProtocolVersion >= ProtocolVersion.Reject) Send(reject, SendPriority.High);
+        _manager.Tell(new PeerMisbehaved(Id, _settings.Remote, fault, null, reason));
+        Disconnect(reason, abort: reject is null);
+    }
+
+    private void Misbehaved(PeerFault fault, WireError? codecError, string detail)
+    {
+        if (_closeReason is not null) return;
+        _manager.Tell(new PeerMisbehaved(Id, _settings.Remote, fault, codecError, detail));
+        Disconnect(codecError is null ? detail : $"{codecError}: {detail}", abort: true);
+    }
+
+    private void Disconnect(string reason, bool abort)
+    {
+        if (_closeReason is not null) return;
+        _closeReason = reason;
+        _log.Debug("Disconnecting peer {PeerId} {Remote}: {Reason}", Id, _settings.Remote, reason);
+        Timers.Cancel(PingTimer);
+        Timers.Cancel(CheckTimer);
+        Timers.Cancel(TrickleTimer);
+        Timers.Cancel(HandshakeTimer);
+        if (abort) _transport.Abort();
+        else _transport.Close();
+        // The close event stops us; if it never comes, stop anyway.
+        Timers.StartSingleTimer(StopTimer, ForceStop.Instance, CloseGrace);
+    }
+
+    private PeerStats Stats()
+    {
+        var remote = _ready?.Remote;
+        return new PeerStats(Id, _settings.Remote, _settings.Local, _settings.Inbound,
+            remote?.Services ?? ServiceFlags.None, remote?.ProtocolVersion ?? 0, remote?.UserAgent ?? "",
+            remote?.StartHeight ?? 0, _lastBlockHeight, _connectedAt, _lastSend,
+            _bytesReceived > 0 ? _lastReceive : null, _bytesSent, _bytesReceived,
+            remote is null ? TimeSpan.Zero : TimeSpan.FromSeconds(remote.Timestamp - _connectedAt.ToUnixTimeSeconds()),
+            _pingNonce, _pingSentAt, _pingTime, _ready is not null, _ready?.WantsAddrV2 ?? false, _prefersHeaders, _feeFilter);
+    }
+
+    private sealed record HandshakeDeadline
+    {
+        public static readonly HandshakeDeadline Instance = new();
+    }
+
+    private sealed record PingTick
+    {
+        public static readonly PingTick Instance = new();
+    }
+
+    private sealed record CheckTick
+    {
+        public static readonly CheckTick Instance = new();
+    }
+
+    private sealed record TrickleTick
+    {
+        public static readonly TrickleTick Instance = new();
+    }
+
+    private sealed record ForceStop
+    {
+        public static readonly ForceStop Instance = new();
+    }
+}
+
+/// <summary>The peer announced or we learnt a block at this height (btcd UpdateLastBlockHeight: only raises).</summary>
+public sealed record UpdateLastBlockHeight(int Height);

@@ -1,0 +1,102 @@
+using System.Net;
+using ActorNode.Connections.Handshake;
+using ActorNode.Wire;
+using ActorNode.Wire.Messages;
+using ActorNode.Wire.Primitives;
+
+namespace ActorNode.P2P.Peers;
+
+// ---- Asked of a PeerActor ----------------------------------------------------------------------------------------
+
+/// <summary>Write a message to the peer (in order, behind anything queued).</summary>
+public sealed record SendToPeer(IWireMessage Message);
+
+/// <summary>Announce inventory to the peer unless it already knows it: blocks at once, transactions on the next
+/// trickle tick (btcd QueueInventory).</summary>
+public sealed record AnnounceInventory(InvVector Item);
+
+/// <summary>Disconnect the peer (btcd Disconnect).</summary>
+public sealed record DisconnectPeer(string Reason);
+
+/// <summary>The node's ruling on the peer's version message: go on with the handshake.</summary>
+public sealed record VersionAccepted
+{
+    public static readonly VersionAccepted Instance = new();
+}
+
+/// <summary>The node's ruling on the peer's version message: refuse it (self connection, banned, service policy),
+/// sending <paramref name="Reject"/> first when not null.</summary>
+public sealed record VersionRefused(string Reason, RejectMessage? Reject = null);
+
+/// <summary>Asks for the peer's statistics (getpeerinfo); answered with <see cref="PeerStats"/>.</summary>
+public sealed record GetPeerStats
+{
+    public static readonly GetPeerStats Instance = new();
+}
+
+// ---- Told by a PeerActor -----------------------------------------------------------------------------------------
+
+/// <summary>The peer's version arrived: the node must answer with <see cref="VersionAccepted"/> or
+/// <see cref="VersionRefused"/> (btcd server OnVersion, self-connection nonce check, ban check).</summary>
+public sealed record RuleOnVersion(long PeerId, IPEndPoint Remote, bool Inbound, VersionMessage Version);
+
+/// <summary>The handshake completed: the peer is ready (btcd peer verack → server peerAdd).</summary>
+public sealed record PeerReady(long PeerId, IPEndPoint Remote, bool Inbound, HandshakeResult Handshake);
+
+/// <summary>A message from a ready peer for the actor that owns its kind (addresses and filters to the connection
+/// manager; inventory, headers, blocks and transactions to the sync actor).</summary>
+public sealed record ReceivedFromPeer(long PeerId, IWireMessage Message);
+
+/// <summary>The peer broke a rule; the connection manager scores it (ban score, reference §5.5).</summary>
+public sealed record PeerMisbehaved(long PeerId, IPEndPoint Remote, PeerFault Fault, WireError? CodecError, string Detail);
+
+/// <summary>The peer's connection is over; sent once, just before the PeerActor stops.</summary>
+public sealed record PeerGone(long PeerId, IPEndPoint Remote, bool Inbound, string Reason, bool WasReady);
+
+/// <summary>What a peer did wrong.</summary>
+public enum PeerFault
+{
+    /// <summary>Bytes the codec refused (see <see cref="PeerMisbehaved.CodecError"/>).</summary>
+    Codec,
+    /// <summary>The version/verack exchange went wrong (message before version, obsolete version, ...).</summary>
+    Handshake,
+    /// <summary>A second version after the handshake.</summary>
+    DuplicateVersion,
+    /// <summary>A second verack after the handshake.</summary>
+    DuplicateVerack,
+    /// <summary>A handshake-only message (sendaddrv2, wtxidrelay) after the handshake.</summary>
+    LateHandshakeMessage,
+    /// <summary>No answer to a request within its deadline (btcd stallHandler).</summary>
+    Stalled,
+    /// <summary>Nothing received for the idle timeout.</summary>
+    Idle,
+    /// <summary>The handshake did not finish within its deadline.</summary>
+    HandshakeTimeout,
+    /// <summary>The peer does not drain what we send.</summary>
+    Slow,
+}
+
+/// <summary>A peer's statistics (btcd peer.StatsSnap, reference §2.10; feeds getpeerinfo).</summary>
+public sealed record PeerStats(
+    long Id,
+    IPEndPoint Remote,
+    IPEndPoint? Local,
+    bool Inbound,
+    ServiceFlags Services,
+    int ProtocolVersion,
+    string UserAgent,
+    int StartingHeight,
+    int LastBlockHeight,
+    DateTimeOffset ConnectedAt,
+    DateTimeOffset? LastSend,
+    DateTimeOffset? LastReceive,
+    long BytesSent,
+    long BytesReceived,
+    TimeSpan TimeOffset,
+    ulong? LastPingNonce,
+    DateTimeOffset? LastPingTime,
+    TimeSpan? PingTime,
+    bool Ready,
+    bool WantsAddrV2,
+    bool PrefersHeaders,
+    long FeeFilter);

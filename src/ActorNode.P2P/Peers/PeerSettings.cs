@@ -1,0 +1,36 @@
+using System.Net;
+using ActorNode.P2P.Transport;
+using ActorNode.Wire;
+
+namespace ActorNode.P2P.Peers;
+
+/// <summary>What a PeerActor is told at creation: who it is, what we advertise, and its timers (btcd peer.Config
+/// and peer.go constants, reference §2.1).</summary>
+public sealed record PeerSettings
+{
+    public required long PeerId { get; init; }
+    public required IPEndPoint Remote { get; init; }
+    public IPEndPoint? Local { get; init; }
+    public required bool Inbound { get; init; }
+    /// <summary>The network's frame magic (ChainParams.Magic).</summary>
+    public required uint Magic { get; init; }
+
+    public uint ProtocolVersion { get; init; } = Wire.ProtocolVersion.Current;
+    public ServiceFlags Services { get; init; } = ServiceFlags.Network | ServiceFlags.Witness;
+    public string UserAgent { get; init; } = DefaultUserAgent;
+    /// <summary>Our version message's nonce; the connection manager keeps it to spot a connection to ourselves.</summary>
+    public required ulong Nonce { get; init; }
+    public int StartHeight { get; init; }
+    /// <summary>False with --blocksonly: peers should not announce transactions to us.</summary>
+    public bool RelayTransactions { get; init; } = true;
+
+    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan PingInterval { get; init; } = TimeSpan.FromMinutes(2);
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(5);
+    public TimeSpan StallTickInterval { get; init; } = TimeSpan.FromSeconds(15);
+    public TimeSpan TrickleInterval { get; init; } = TimeSpan.FromSeconds(10);
+    public TransportOptions Transport { get; init; } = TransportOptions.Default;
+
+    public static string DefaultUserAgent { get; } =
+        $"/ActorNode:{typeof(PeerSettings).Assembly.GetName().Version?.ToString(3) ?? "0.1.0"}/";
+}

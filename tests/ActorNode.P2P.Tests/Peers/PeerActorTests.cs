@@ -1,0 +1,335 @@
+using System.Net;
+using ActorNode.P2P.Peers;
+using ActorNode.Wire;
+using ActorNode.Wire.Encoding;
+using ActorNode.Wire.Messages;
+using ActorNode.Wire.Primitives;
+using Akka.Actor;
+using Akka.IO;
+using Akka.TestKit;
+
+namespace ActorNode.P2P.Tests.Peers;
+
+/// <summary>The PeerActor with a probe as its Akka.IO connection and probes as the connection manager and the sync
+/// actor. Time is virtual (TestScheduler): no sleeps.</summary>
+public sealed class PeerActorTests : Akka.TestKit.Xunit2.TestKit
+{
+    private const uint Regtest = 0xDAB5BFFA;
+    private static readonly IPEndPoint Remote = new(IPAddress.Loopback, 18444);
+
+    private readonly TestProbe _connection;
+    private readonly TestProbe _manager;
+    private readonly TestProbe _sync;
+    private readonly MessageEncoder _encoder = new(Regtest);
+    private readonly FrameDecoder _fromPeer = new(Regtest, WireContext.Latest);
+    private readonly Queue<IWireMessage> _written = new();
+
+    public PeerActorTests()
+        : base("""
+               akka.scheduler.implementation = "Akka.TestKit.TestScheduler, Akka.TestKit"
+               akka.loglevel = WARNING
+               """)
+    {
+        _connection = CreateTestProbe("connection");
+        _manager = CreateTestProbe("manager");
+        _sync = CreateTestProbe("sync");
+    }
+
+    private TestScheduler Scheduler => (TestScheduler)Sys.Scheduler;
+
+    private static VersionMessage TheirVersion(int version = 70016, ulong nonce = 99, bool relay = true) => new(
+        version, ServiceFlags.Network | ServiceFlags.Witness, 1_700_000_000,
+        new NetAddress(ServiceFlags.None, IPAddress.Loopback, 18444), new NetAddress(ServiceFlags.None, IPAddress.Any, 0),
+        nonce, "/Satoshi:27.0.0/", 150, relay);
+
+    private IActorRef StartPeer(bool inbound)
+    {
+        var settings = new PeerSettings { PeerId = 7, Remote = Remote, Inbound = inbound, Magic = Regtest, Nonce = 12345, StartHeight = 3 };
+        var peer = Sys.ActorOf(PeerActor.Props(settings, _connection.Ref, _manager.Ref, _sync.Ref));
+        _connection.ExpectMsg<Tcp.Register>();
+        return peer;
+    }
+
+    /// <summary>The peer's bytes arriving from the socket.</summary>
+    private void Feed(IActorRef peer, params IWireMessage[] messages)
+    {
+        foreach (var message in messages)
+            peer.Tell(new Tcp.Received(ByteString.FromBytes(_encoder.Encode(message, WireContext.Latest))), _connection.Ref);
+    }
+
+    private void FeedRaw(IActorRef peer, byte[] bytes) => peer.Tell(new Tcp.Received(ByteString.FromBytes(bytes)), _connection.Ref);
+
+    /// <summary>The next message the actor wrote to the socket (acknowledging each write).</summary>
+    private IWireMessage Written(IActorRef peer)
+    {
+        while (_written.Count == 0)
+        {
+            var write = _connection.ExpectMsg<Tcp.Write>();
+            peer.Tell(write.Ack, _connection.Ref);
+            _fromPeer.ReadAll(write.Data.ToArray(), (ICollection<IWireMessage>)new QueueCollection(_written));
+        }
+        return _written.Dequeue();
+    }
+
+    private T Written<T>(IActorRef peer) where T : IWireMessage => Assert.IsType<T>(Written(peer));
+
+    private IActorRef ReadyOutbound(bool relay = true)
+    {
+        var peer = StartPeer(inbound: false);
+        Written<VersionMessage>(peer);
+        Feed(peer, TheirVersion(relay: relay));
+        _manager.ExpectMsg<RuleOnVersion>();
+        peer.Tell(VersionAccepted.Instance, _manager.Ref);
+        Written<SendAddrV2Message>(peer);
+        Written<WtxidRelayMessage>(peer);
+        Written<VerAckMessage>(peer);
+        Feed(peer, VerAckMessage.Instance);
+        _manager.ExpectMsg<PeerReady>();
+        return peer;
+    }
+
+    private void ExpectAbortAndStop(IActorRef peer, PeerFault fault)
+    {
+        Assert.Equal(fault, _manager.ExpectMsg<PeerMisbehaved>().Fault);
+        _connection.FishForMessage(m => m is Tcp.Abort);
+        Watch(peer);
+        peer.Tell(Tcp.Aborted.Instance, _connection.Ref);
+        ExpectTerminated(peer);
+        Assert.NotNull(_manager.FishForMessage<PeerGone>(_ => true));
+    }
+
+    [Fact]
+    public void Outbound_Handshake_SendsVersionAndBecomesReady()
+    {
+        var peer = StartPeer(inbound: false);
+        var ours = Written<VersionMessage>(peer);
+        Assert.Equal(70016, ours.ProtocolVersion);
+        Assert.Equal(12345UL, ours.Nonce);
+        Assert.StartsWith("/ActorNode:", ours.UserAgent);
+        Assert.Equal(3, ours.StartHeight);
+
+        Feed(peer, TheirVersion());
+        var rule = _manager.ExpectMsg<RuleOnVersion>();
+        Assert.Equal(99UL, rule.Version.Nonce);
+        peer.Tell(VersionAccepted.Instance, _manager.Ref);
+        Written<SendAddrV2Message>(peer);
+        Written<WtxidRelayMessage>(peer);
+        Written<VerAckMessage>(peer);
+
+        Feed(peer, SendAddrV2Message.Instance, VerAckMessage.Instance);
+        var ready = _manager.ExpectMsg<PeerReady>();
+        Assert.Equal(7, ready.PeerId);
+        Assert.True(ready.Handshake.WantsAddrV2);
+        Assert.Equal(70016u, ready.Handshake.NegotiatedVersion);
+    }
+
+    [Fact]
+    public void Inbound_Handshake_WaitsForTheirVersionFirst()
+    {
+        var peer = StartPeer(inbound: true);
+        _connection.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        Feed(peer, TheirVersion(version: 70015));
+        _manager.ExpectMsg<RuleOnVersion>();
+        peer.Tell(VersionAccepted.Instance, _manager.Ref);
+        Written<VersionMessage>(peer);
+        Written<VerAckMessage>(peer); // 70015: no sendaddrv2 or wtxidrelay
+        Feed(peer, VerAckMessage.Instance);
+        Assert.Equal(70015u, _manager.ExpectMsg<PeerReady>().Handshake.NegotiatedVersion);
+    }
+
+    [Fact]
+    public void Handshake_NotDoneIn30Seconds_TimesOut()
+    {
+        var peer = StartPeer(inbound: true);
+        Scheduler.Advance(TimeSpan.FromSeconds(29));
+        _manager.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        Scheduler.Advance(TimeSpan.FromSeconds(2));
+        ExpectAbortAndStop(peer, PeerFault.HandshakeTimeout);
+    }
+
+    [Fact]
+    public void MessageBeforeVersion_IsRejectedAndDisconnected()
+    {
+        var peer = StartPeer(inbound: true);
+        Feed(peer, new PingMessage(1));
+        var reject = Written<RejectMessage>(peer);
+        Assert.Equal(RejectCode.Malformed, reject.Code);
+        Assert.Equal(PeerFault.Handshake, _manager.ExpectMsg<PeerMisbehaved>().Fault);
+        _connection.FishForMessage(m => m is Tcp.CloseCommand);
+    }
+
+    [Fact]
+    public void VersionRefusedByTheNode_Disconnects()
+    {
+        var peer = StartPeer(inbound: true);
+        Feed(peer, TheirVersion());
+        _manager.ExpectMsg<RuleOnVersion>();
+        peer.Tell(new VersionRefused("connected to self"), _manager.Ref);
+        Assert.Equal("connected to self", _manager.ExpectMsg<PeerMisbehaved>().Detail);
+        _connection.FishForMessage(m => m is Tcp.Abort);
+    }
+
+    [Fact]
+    public void DuplicateVersion_AfterTheHandshake_IsRejectedAndReported()
+    {
+        var peer = ReadyOutbound();
+        Feed(peer, TheirVersion());
+        Assert.Equal(RejectCode.Duplicate, Written<RejectMessage>(peer).Code);
+        Assert.Equal(PeerFault.DuplicateVersion, _manager.ExpectMsg<PeerMisbehaved>().Fault);
+    }
+
+    [Fact]
+    public void Ping_FromThePeer_IsAnsweredWithItsNonce()
+    {
+        var peer = ReadyOutbound();
+        Feed(peer, new PingMessage(0xabcdef));
+        Assert.Equal(0xabcdefUL, Written<PongMessage>(peer).Nonce);
+    }
+
+    [Fact]
+    public void Ping_EveryTwoMinutes_MeasuresTheRoundTrip()
+    {
+        var peer = ReadyOutbound();
+        Scheduler.Advance(TimeSpan.FromMinutes(2));
+        var ping = Written<PingMessage>(peer);
+        Scheduler.Advance(TimeSpan.FromMilliseconds(250));
+        Feed(peer, new PongMessage(ping.Nonce));
+        peer.Tell(GetPeerStats.Instance);
+        var stats = ExpectMsg<PeerStats>();
+        Assert.Equal(TimeSpan.FromMilliseconds(250), stats.PingTime);
+        Assert.True(stats.Ready);
+    }
+
+    [Fact]
+    public void Idle_FiveMinutesWithoutAMessage_Disconnects()
+    {
+        var peer = ReadyOutbound();
+        for (int i = 0; i < 20; i++) Scheduler.Advance(TimeSpan.FromSeconds(15)); // 5 min: not yet over
+        Scheduler.Advance(TimeSpan.FromSeconds(15));
+        ExpectAbortAndStop(peer, PeerFault.Idle);
+    }
+
+    [Fact]
+    public void GetData_Unanswered_StallsThePeer()
+    {
+        var peer = ReadyOutbound();
+        peer.Tell(new SendToPeer(new GetDataMessage([new InvVector(InvType.WitnessBlock, Hash256.Zero)])));
+        Written<GetDataMessage>(peer);
+        Scheduler.Advance(TimeSpan.FromSeconds(15));
+        Scheduler.Advance(TimeSpan.FromSeconds(15));
+        _manager.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        Scheduler.Advance(TimeSpan.FromSeconds(15));
+        ExpectAbortAndStop(peer, PeerFault.Stalled);
+    }
+
+    [Fact]
+    public void GetData_AnsweredWithNotFound_DoesNotStall()
+    {
+        var peer = ReadyOutbound();
+        peer.Tell(new SendToPeer(new GetDataMessage([new InvVector(InvType.WitnessBlock, Hash256.Zero)])));
+        Written<GetDataMessage>(peer);
+        Feed(peer, new NotFoundMessage([new InvVector(InvType.WitnessBlock, Hash256.Zero)]));
+        _sync.ExpectMsg<ReceivedFromPeer>();
+        for (int i = 0; i < 6; i++) Scheduler.Advance(TimeSpan.FromSeconds(15));
+        _manager.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
+
+    private static InvVector Tx(byte n)
+    {
+        var bytes = new byte[32];
+        bytes[0] = n;
+        return new InvVector(InvType.Tx, new Hash256(bytes));
+    }
+
+    [Fact]
+    public void Transactions_AreTrickledOnceAndNeverTwice()
+    {
+        var peer = ReadyOutbound();
+        peer.Tell(new AnnounceInventory(Tx(1)));
+        peer.Tell(new AnnounceInventory(Tx(2)));
+        peer.Tell(new AnnounceInventory(Tx(1)));
+        _connection.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        Scheduler.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal([Tx(1), Tx(2)], Written<InvMessage>(peer).Inventory);
+
+        peer.Tell(new AnnounceInventory(Tx(2)));
+        Scheduler.Advance(TimeSpan.FromSeconds(10));
+        _connection.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
+    public void InventoryThePeerAnnounced_IsNeverAnnouncedBack()
+    {
+        var peer = ReadyOutbound();
+        Feed(peer, new InvMessage([Tx(5)]));
+        Assert.IsType<InvMessage>(_sync.ExpectMsg<ReceivedFromPeer>().Message);
+        peer.Tell(new AnnounceInventory(Tx(5)));
+        Scheduler.Advance(TimeSpan.FromSeconds(10));
+        _connection.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
+    public void Blocks_AreAnnouncedAtOnce()
+    {
+        var peer = ReadyOutbound();
+        var block = new InvVector(InvType.Block, Hash256.Parse("000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f"));
+        peer.Tell(new AnnounceInventory(block));
+        Assert.Equal([block], Written<InvMessage>(peer).Inventory);
+    }
+
+    [Fact]
+    public void RelayFlagOff_NoTransactionAnnouncements()
+    {
+        var peer = ReadyOutbound(relay: false);
+        peer.Tell(new AnnounceInventory(Tx(9)));
+        Scheduler.Advance(TimeSpan.FromSeconds(10));
+        _connection.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
+    public void Messages_GoToTheActorThatOwnsThem()
+    {
+        var peer = ReadyOutbound();
+        Feed(peer, GetAddrMessage.Instance, new HeadersMessage([]), new UnknownMessage("sendtxrcncl", new byte[] { 1 }));
+        Assert.IsType<GetAddrMessage>(_manager.ExpectMsg<ReceivedFromPeer>().Message);
+        Assert.IsType<HeadersMessage>(_sync.ExpectMsg<ReceivedFromPeer>().Message);
+        _sync.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
+    public void Garbage_IsACodecFaultAndDisconnects()
+    {
+        var peer = ReadyOutbound();
+        FeedRaw(peer, Enumerable.Repeat((byte)0x41, 64).ToArray());
+        var fault = _manager.ExpectMsg<PeerMisbehaved>();
+        Assert.Equal(PeerFault.Codec, fault.Fault);
+        Assert.Equal(WireError.BadMagic, fault.CodecError);
+        _connection.FishForMessage(m => m is Tcp.Abort);
+    }
+
+    [Fact]
+    public void PeerClosingTheConnection_StopsTheActorWithPeerGone()
+    {
+        var peer = ReadyOutbound();
+        Watch(peer);
+        peer.Tell(Tcp.PeerClosed.Instance, _connection.Ref);
+        ExpectTerminated(peer);
+        var gone = _manager.ExpectMsg<PeerGone>();
+        Assert.True(gone.WasReady);
+        Assert.Contains("closed", gone.Reason);
+    }
+
+    /// <summary>Adapts a queue to the decoder's ICollection output.</summary>
+    private sealed class QueueCollection(Queue<IWireMessage> queue) : ICollection<IWireMessage>
+    {
+        public int Count => queue.Count;
+        public bool IsReadOnly => false;
+        public void Add(IWireMessage item) => queue.Enqueue(item);
+        public void Clear() => queue.Clear();
+        public bool Contains(IWireMessage item) => queue.Contains(item);
+        public void CopyTo(IWireMessage[] array, int arrayIndex) => queue.CopyTo(array, arrayIndex);
+        public bool Remove(IWireMessage item) => throw new NotSupportedException();
+        public IEnumerator<IWireMessage> GetEnumerator() => queue.GetEnumerator();
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+}
