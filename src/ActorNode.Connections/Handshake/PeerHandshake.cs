@@ -41,7 +41,12 @@ public sealed class PeerHandshake
 {
     public const string VersionFirstReason = "a version message must precede all others";
 
+    /// <summary>Messages that may arrive while the node rules on the peer's version (the peer's own sendaddrv2,
+    /// wtxidrelay and verack follow its version at once); more than this is a flood.</summary>
+    public const int MaxHeldWhileRuling = 16;
+
     private readonly VersionMessage _ours;
+    private readonly Queue<IWireMessage> _heldWhileRuling = new();
     private VersionMessage? _remote;
     private bool _wantsAddrV2, _wantsWtxidRelay, _veracked;
 
@@ -75,8 +80,12 @@ public sealed class PeerHandshake
             case HandshakeState.AwaitingVerack:
                 return ReceiveWhileWaiting(message);
             case HandshakeState.AwaitingRuling:
-                // The node has not ruled yet; anything but an unknown command is out of order.
-                return message is UnknownMessage ? [] : Fail($"received {message.Command} before the handshake finished");
+                // The node has not ruled yet: hold what follows the version and read it after the ruling.
+                if (message is UnknownMessage) return [];
+                if (_heldWhileRuling.Count == MaxHeldWhileRuling)
+                    return Fail($"more than {MaxHeldWhileRuling} messages before the handshake finished");
+                _heldWhileRuling.Enqueue(message);
+                return [];
             default:
                 throw new InvalidOperationException($"the handshake is {State}");
         }
@@ -109,6 +118,8 @@ public sealed class PeerHandshake
             actions.Add(new HandshakeAction.Send(WtxidRelayMessage.Instance));
         }
         actions.Add(new HandshakeAction.Send(VerAckMessage.Instance));
+        while (State == HandshakeState.AwaitingVerack && _heldWhileRuling.TryDequeue(out var held))
+            actions.AddRange(ReceiveWhileWaiting(held));
         return actions;
     }
 

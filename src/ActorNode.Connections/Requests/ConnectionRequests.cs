@@ -138,7 +138,11 @@ public sealed class ConnectionRequests(ConnectionRequestOptions options)
         {
             request.State = ConnState.Pending;
             _pending[id] = request;
-            return HandleFailedConnection(request);
+            if (request.Permanent) return HandleFailedConnection(request);
+            // An automatic request that ended is replaced, not counted as a failure.
+            _pending.Remove(id);
+            request.State = ConnState.Disconnected;
+            return Options.Automatic ? [new ConnAction.NewAutomatic(TimeSpan.Zero)] : [];
         }
         request.State = ConnState.Disconnected;
         return [];

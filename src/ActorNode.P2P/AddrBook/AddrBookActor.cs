@@ -91,6 +91,7 @@ public sealed class AddrBookActor : ReceiveActor, IWithTimers, IWithStash
         ReceiveAny(_ => Stash.Stash());
     }
 
+    // Handlers are statements: a lambda returning bool would be read by Akka as "handled only if true".
     private void Ready()
     {
         Receive<AddAddresses>(add =>
@@ -104,10 +105,12 @@ public sealed class AddrBookActor : ReceiveActor, IWithTimers, IWithStash
             var picked = _book.PickForDial(pick.OutboundGroups, pick.DefaultPort);
             Sender.Tell(new AddressToDial(picked?.Address, picked?.GroupKey));
         });
-        Receive<Attempted>(m => _book.Attempt(m.Address));
-        Receive<ConnectedTo>(m => _book.Connected(m.Address));
-        Receive<MarkGood>(m => _book.Good(m.Address));
-        Receive<ServicesLearned>(m => _book.SetServices(m.Address, m.Services));
+        Receive<Attempted>(m => { _book.Attempt(m.Address); });
+        Receive<ConnectedTo>(m => { _book.Connected(m.Address); });
+        Receive<MarkGood>(m => { _book.Good(m.Address); });
+        Receive<ServicesLearned>(m => { _book.SetServices(m.Address, m.Services); });
+        Receive<ExpectAddresses>(m => { _book.ExpectAddrResponse(m.Peer); });
+        Receive<SourceGone>(m => { _book.ForgetSource(m.Peer); });
         Receive<GetAddresses>(_ => Sender.Tell(new AddressesForPeer(_book.AddressCache())));
         Receive<NeedMoreAddresses>(_ => Sender.Tell(new NeedMoreAddressesAnswer(_book.NeedMoreAddresses)));
         Receive<GetAddrBookStats>(_ =>

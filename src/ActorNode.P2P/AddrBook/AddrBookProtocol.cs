@@ -28,6 +28,13 @@ public sealed record MarkGood(NetAddressV2 Address);
 /// <summary>An outbound peer's version message told us its services (btcd SetServices).</summary>
 public sealed record ServicesLearned(NetAddressV2 Address, ServiceFlags Services);
 
+/// <summary>We are about to send getaddr to the peer at <paramref name="Peer"/>: its answer may be large (Core's rate
+/// limit grants it 1,000 tokens).</summary>
+public sealed record ExpectAddresses(NetAddressV2 Peer);
+
+/// <summary>The peer at <paramref name="Peer"/> disconnected: forget its rate-limit bucket.</summary>
+public sealed record SourceGone(NetAddressV2 Peer);
+
 /// <summary>Asks for the answer to a peer's getaddr: a random 23 % of known addresses, at most 2,500.</summary>
 public sealed record GetAddresses
 {

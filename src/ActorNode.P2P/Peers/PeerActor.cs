@@ -125,6 +125,8 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
     {
         Receive<SendToPeer>(send => Send(send.Message));
         Receive<AnnounceInventory>(announce => Announce(announce.Item));
+        Receive<SendAddresses>(m => SendAddressList(m.Addresses));
+        Receive<AddrBook.AddressesForPeer>(m => SendAddressList(m.Addresses)); // the answer to its getaddr
         Receive<PingTick>(_ => SendPing());
         Receive<CheckTick>(_ => CheckDeadlines());
         Receive<TrickleTick>(_ =>
@@ -312,6 +314,20 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
         }
         if (!_ready!.Remote.Relay) return; // the peer asked for no transaction announcements (BIP37 relay flag)
         _trickle.Enqueue(item);
+    }
+
+    private void SendAddressList(IReadOnlyList<NetAddressV2> addresses)
+    {
+        if (addresses.Count == 0) return;
+        if (addresses.Count > WireLimits.MaxAddrPerMessage)
+            addresses = ActorNode.AddrBook.AddressSampling.TakeRandom(addresses, WireLimits.MaxAddrPerMessage, Random.Shared);
+        if (_ready!.WantsAddrV2)
+        {
+            Send(new AddrV2Message([.. addresses]));
+            return;
+        }
+        var legacy = addresses.Select(a => a.ToLegacy()).OfType<NetAddress>().ToArray();
+        if (legacy.Length > 0) Send(new AddrMessage([.. legacy]));
     }
 
     private void SendPing()

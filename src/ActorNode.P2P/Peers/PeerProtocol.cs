@@ -15,6 +15,10 @@ public sealed record SendToPeer(IWireMessage Message);
 /// trickle tick (btcd QueueInventory).</summary>
 public sealed record AnnounceInventory(InvVector Item);
 
+/// <summary>Send addresses to the peer, as addrv2 if it asked for that (sendaddrv2) or else as addr without the
+/// entries addr cannot express; more than 1,000 are sampled down to 1,000 (btcd PushAddrMsg / PushAddrV2Msg).</summary>
+public sealed record SendAddresses(IReadOnlyList<NetAddressV2> Addresses);
+
 /// <summary>Disconnect the peer (btcd Disconnect).</summary>
 public sealed record DisconnectPeer(string Reason);
 

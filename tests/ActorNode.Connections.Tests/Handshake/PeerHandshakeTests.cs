@@ -124,12 +124,38 @@ public class PeerHandshakeTests
     }
 
     [Fact]
-    public void MessageWhileAwaitingTheRuling_Fails()
+    public void MessagesWhileAwaitingTheRuling_AreReadAfterIt()
+    {
+        var handshake = new PeerHandshake(inbound: false, Version());
+        handshake.Start();
+        handshake.Receive(Version());
+        // The peer's sendaddrv2 and verack follow its version before the node has ruled.
+        Assert.Empty(handshake.Receive(SendAddrV2Message.Instance));
+        Assert.Empty(handshake.Receive(VerAckMessage.Instance));
+        var actions = handshake.Accept();
+        Assert.Equal(["sendaddrv2", "wtxidrelay", "verack"], Sent(actions).Select(m => m.Command));
+        var done = Assert.IsType<HandshakeAction.Completed>(actions[^1]);
+        Assert.True(done.Result.WantsAddrV2);
+    }
+
+    [Fact]
+    public void FloodWhileAwaitingTheRuling_Fails()
     {
         var handshake = new PeerHandshake(inbound: true, Version());
         handshake.Start();
         handshake.Receive(Version());
-        Assert.IsType<HandshakeAction.Failed>(Assert.Single(handshake.Receive(VerAckMessage.Instance)));
+        for (int i = 0; i < PeerHandshake.MaxHeldWhileRuling; i++) Assert.Empty(handshake.Receive(new PingMessage((ulong)i)));
+        Assert.IsType<HandshakeAction.Failed>(Assert.Single(handshake.Receive(new PingMessage(99))));
+    }
+
+    [Fact]
+    public void KnownMessageHeldDuringTheRuling_FailsAfterIt()
+    {
+        var handshake = new PeerHandshake(inbound: true, Version());
+        handshake.Start();
+        handshake.Receive(Version());
+        handshake.Receive(new PingMessage(1));
+        Assert.IsType<HandshakeAction.Failed>(handshake.Accept()[^1]);
     }
 
     [Fact]

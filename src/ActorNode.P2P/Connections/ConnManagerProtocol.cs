@@ -1,0 +1,66 @@
+using System.Net;
+using ActorNode.P2P.Peers;
+using ActorNode.Wire.Messages;
+using ActorNode.Wire.Primitives;
+
+namespace ActorNode.P2P.Connections;
+
+/// <summary>Asks for the endpoints the node listens on (useful with port 0); answered with <see cref="ListeningOn"/>.</summary>
+public sealed record GetListenEndpoints
+{
+    public static readonly GetListenEndpoints Instance = new();
+}
+
+/// <summary>The answer to <see cref="GetListenEndpoints"/>: an empty list until the listeners are bound.</summary>
+public sealed record ListeningOn(IReadOnlyList<IPEndPoint> Endpoints);
+
+/// <summary>Asks for every connected peer's statistics (getpeerinfo); answered with <see cref="PeerInfoList"/>.</summary>
+public sealed record GetPeerInfo
+{
+    public static readonly GetPeerInfo Instance = new();
+}
+
+/// <summary>The answer to <see cref="GetPeerInfo"/>.</summary>
+public sealed record PeerInfoList(IReadOnlyList<PeerStats> Peers);
+
+/// <summary>Asks how many peers have completed the handshake; answered with <see cref="ConnectionCount"/>.</summary>
+public sealed record GetConnectionCount
+{
+    public static readonly GetConnectionCount Instance = new();
+}
+
+/// <summary>The answer to <see cref="GetConnectionCount"/>.</summary>
+public sealed record ConnectionCount(int Inbound, int Outbound)
+{
+    public int Total => Inbound + Outbound;
+}
+
+/// <summary>Dial a peer and keep it (addnode / --addnode: permanent, redialled with backoff; onetry: once).</summary>
+public sealed record AddNode(IPEndPoint Address, bool Permanent = true);
+
+/// <summary>Stop redialling a permanent peer and drop its connection (addnode remove).</summary>
+public sealed record RemoveNode(IPEndPoint Address);
+
+/// <summary>Drop the connection to a peer; a permanent one is redialled (disconnectnode).</summary>
+public sealed record DisconnectNode(IPEndPoint Address);
+
+/// <summary>Announce inventory to every ready peer but <paramref name="ExceptPeer"/> (btcd RelayInventory).</summary>
+public sealed record RelayInventory(InvVector Item, long? ExceptPeer = null);
+
+/// <summary>Send a message to every ready peer but those excluded (btcd BroadcastMessage).</summary>
+public sealed record Broadcast(IWireMessage Message, IReadOnlySet<long>? Exclude = null);
+
+/// <summary>Ban an address now, whatever its score (setban add); it is disconnected.</summary>
+public sealed record BanAddress(IPAddress Address, TimeSpan? Duration = null, string? Reason = null);
+
+/// <summary>Lift a ban (setban remove).</summary>
+public sealed record UnbanAddress(IPAddress Address);
+
+/// <summary>Asks for the current bans (listbanned); answered with <see cref="BanListAnswer"/>.</summary>
+public sealed record GetBanList
+{
+    public static readonly GetBanList Instance = new();
+}
+
+/// <summary>The answer to <see cref="GetBanList"/>.</summary>
+public sealed record BanListAnswer(IReadOnlyList<ActorNode.Connections.Bans.BanEntry> Bans);

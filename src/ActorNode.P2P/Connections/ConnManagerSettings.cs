@@ -1,0 +1,36 @@
+using System.Net;
+using ActorNode.Chain;
+using ActorNode.Connections.Bans;
+using ActorNode.P2P.Transport;
+using ActorNode.Wire;
+
+namespace ActorNode.P2P.Connections;
+
+/// <summary>What the connection manager runs with (btcd config.go and server.go defaults, reference §5.1).</summary>
+public sealed record ConnManagerSettings
+{
+    public required ChainParams Chain { get; init; }
+    /// <summary>Where to accept peers. Empty: no listening.</summary>
+    public IReadOnlyList<IPEndPoint> Listen { get; init; } = [];
+    /// <summary><c>--connect</c>: only these peers, permanent; automatic outbound is off.</summary>
+    public IReadOnlyList<IPEndPoint> Connect { get; init; } = [];
+    /// <summary><c>--addnode</c>: these peers too, permanent, besides automatic outbound.</summary>
+    public IReadOnlyList<IPEndPoint> AddNodes { get; init; } = [];
+    public int MaxPeers { get; init; } = 125;
+    /// <summary>Automatic outbound peers wanted (btcd defaultTargetOutbound); the budget may lower it.</summary>
+    public int TargetOutbound { get; init; } = 8;
+    public TimeSpan DialTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan RetryDuration { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Where banlist.json lives; null keeps bans in memory only.</summary>
+    public string? DataDirectory { get; init; }
+    public BanPolicy Bans { get; init; } = BanPolicy.Default;
+    public IReadOnlyList<IPNetwork> Whitelist { get; init; } = [];
+
+    public ServiceFlags Services { get; init; } = ServiceFlags.Network | ServiceFlags.Witness | ServiceFlags.NetworkLimited;
+    public string UserAgent { get; init; } = Peers.PeerSettings.DefaultUserAgent;
+    public bool BlocksOnly { get; init; }
+    public TimeSpan TrickleInterval { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    public TransportOptions Transport { get; init; } = TransportOptions.Default;
+}

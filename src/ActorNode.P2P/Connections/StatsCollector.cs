@@ -1,0 +1,45 @@
+using ActorNode.P2P.Peers;
+using Akka.Actor;
+
+namespace ActorNode.P2P.Connections;
+
+/// <summary>Gathers <see cref="PeerStats"/> from every peer for one getpeerinfo request and answers the requester
+/// with <see cref="PeerInfoList"/>; a peer that stops or does not answer in time is left out. Lives for one request,
+/// so the connection manager never waits.</summary>
+internal sealed class StatsCollector : ReceiveActor
+{
+    private readonly IActorRef _requester;
+    private readonly HashSet<IActorRef> _waiting;
+    private readonly List<PeerStats> _stats = [];
+
+    public StatsCollector(IReadOnlyCollection<IActorRef> peers, IActorRef requester, TimeSpan timeout)
+    {
+        _requester = requester;
+        _waiting = [.. peers];
+        Receive<PeerStats>(stats =>
+        {
+            _stats.Add(stats);
+            Done(Sender);
+        });
+        Receive<Terminated>(t => Done(t.ActorRef));
+        Receive<ReceiveTimeout>(_ => Finish());
+        foreach (var peer in _waiting)
+        {
+            Context.Watch(peer);
+            peer.Tell(GetPeerStats.Instance);
+        }
+        Context.SetReceiveTimeout(timeout);
+        if (_waiting.Count == 0) Finish();
+    }
+
+    private void Done(IActorRef peer)
+    {
+        if (_waiting.Remove(peer) && _waiting.Count == 0) Finish();
+    }
+
+    private void Finish()
+    {
+        _requester.Tell(new PeerInfoList([.. _stats.OrderBy(s => s.Id)]));
+        Context.Stop(Self);
+    }
+}
