@@ -230,7 +230,7 @@ public sealed class BanListFile
         ip = null;
         int slash = text.IndexOf('/');
         string addressText = slash < 0 ? text : text[..slash];
-        if (addressText.Contains('%') || !IPAddress.TryParse(addressText, out IPAddress? parsed))
+        if (!IpKey.TryParseStrict(addressText, out IPAddress? parsed))
             return false;
         if (slash >= 0)
         {

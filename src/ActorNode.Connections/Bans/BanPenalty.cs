@@ -13,7 +13,7 @@ public readonly record struct BanPenalty(BanScoreReason Reason, uint Persistent,
 
     /// <summary>Transient points of a burst-prone framing fault that an honest peer may still produce (another
     /// network's magic, a BIP324 initiator's first bytes, a message below its protocol version, Core-tolerated
-    /// trailing bytes): about a dozen within a minute ban, one per minute never does.</summary>
+    /// trailing bytes): a dozen or so in quick succession ban (the 11th at one a second), one a minute never does.</summary>
     public const uint LenientWirePoints = 10;
 
     /// <summary>Transient points of a framing or payload fault that no correct encoder produces (bad checksum,

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Sockets;
 
@@ -23,4 +24,22 @@ public static class IpKey
 
     /// <summary>The text of the canonical address ("192.0.2.1", "2001:db8::1"): the key of bans and scores.</summary>
     public static string Of(IPAddress address) => Normalize(address).ToString();
+
+    /// <summary>Parses an IP literal as strictly as Go's <c>net.ParseIP</c>: IPv4 only as four decimal parts
+    /// ("10.1" and "0x7f.1" are refused, though <see cref="IPAddress.TryParse(string, out IPAddress)"/> takes them),
+    /// IPv6 without brackets or zone. The result is not normalised.</summary>
+    public static bool TryParseStrict(string text, [NotNullWhen(true)] out IPAddress? address)
+    {
+        address = null;
+        if (text.Length == 0 || text.Contains('%') || text.Contains('[') || !IPAddress.TryParse(text, out IPAddress? parsed))
+            return false;
+        if (parsed.AddressFamily == AddressFamily.InterNetwork)
+        {
+            string[] parts = text.Split('.');
+            if (parts.Length != 4 || parts.Any(p => p.Length is 0 or > 3 || !p.All(char.IsAsciiDigit)))
+                return false;
+        }
+        address = parsed;
+        return true;
+    }
 }

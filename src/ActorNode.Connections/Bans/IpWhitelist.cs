@@ -58,7 +58,7 @@ public sealed class IpWhitelist
         string text = entry.Trim();
         int slash = text.IndexOf('/');
         string addressText = slash < 0 ? text : text[..slash];
-        if (!IPAddress.TryParse(addressText, out IPAddress? address) || addressText.Contains('%'))
+        if (!IpKey.TryParseStrict(addressText, out IPAddress? address))
             throw new FormatException($"the whitelist value of '{entry}' is invalid");
 
         int maxBits = address.AddressFamily == AddressFamily.InterNetwork ? 32 : 128;

@@ -30,6 +30,11 @@ public sealed class IpWhitelistTests
     [InlineData("192.0.2.1/2x")]
     [InlineData("fe80::1%eth0")]
     [InlineData("example.com")]
+    [InlineData("10.1")]
+    [InlineData("3232235777")]
+    [InlineData("0x7f.0.0.1")]
+    [InlineData("1.2.3.4.5")]
+    [InlineData("[::1]")]
     public void ParseEntry_Invalid_Throws(string entry)
     {
         Assert.Throws<FormatException>(() => IpWhitelist.ParseEntry(entry));
