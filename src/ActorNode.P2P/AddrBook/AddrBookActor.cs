@@ -39,6 +39,29 @@ public sealed class AddrBookActor : ReceiveActor, IWithTimers, IWithStash
 
     protected override void PreStart()
     {
+        StartLoading();
+        // Saved on shutdown: coordinated shutdown asks for a last save (at the edge of the system, so an Ask).
+        var self = Self;
+        CoordinatedShutdown.Get(Context.System).AddTask(CoordinatedShutdown.PhaseServiceStop, $"save-{self.Path.Name}",
+            async () =>
+            {
+                try
+                {
+                    await self.Ask<object>(SaveAndStop.Instance, TimeSpan.FromSeconds(30));
+                }
+                catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
+                {
+                    // Already stopped, or the disk is too slow: the last periodic save stands.
+                }
+                return Akka.Done.Instance;
+            });
+    }
+
+    /// <summary>After a fault the book is read again from disk; the shutdown task from the first start still holds.</summary>
+    protected override void PostRestart(Exception reason) => StartLoading();
+
+    private void StartLoading()
+    {
         var store = _store;
         var settings = _settings;
         Task.Run(() => Load(store, settings)).PipeTo(Self);

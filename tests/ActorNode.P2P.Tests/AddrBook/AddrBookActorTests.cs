@@ -97,6 +97,19 @@ public sealed class AddrBookActorTests : TestKit
     }
 
     [Fact]
+    public async Task CoordinatedShutdown_SavesTheBook()
+    {
+        var book = StartBook();
+        book.Tell(new AddAddresses(Addresses(17), Source, AddressOrigin.DnsSeed));
+        Assert.Equal(17, Stats(book).Total);
+        Assert.False(File.Exists(PeersPath));
+
+        await CoordinatedShutdown.Get(Sys).Run(CoordinatedShutdown.ClrExitReason.Instance);
+
+        Assert.Equal(17, Assert.IsType<PeersLoadResult.Loaded>(Store.Load()).Snapshot.Addresses.Count);
+    }
+
+    [Fact]
     public void RestartAfterAFault_ReloadsFromDiskAndForgetsUnsavedState()
     {
         var book = StartBook();
