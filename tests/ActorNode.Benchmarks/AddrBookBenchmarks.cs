@@ -41,6 +41,14 @@ public class AddrBookBenchmarks
         _dir = Directory.CreateTempSubdirectory("addrbook-bench-").FullName;
         _file = PeersFile.InDirectory(_dir);
         _file.Save(_snapshot);
+        // The figures docs/benchmarks.md needs beside the timings: how full the book is, and its cost per address.
+        long before = GC.GetTotalMemory(forceFullCollection: true);
+        var retained = Fill();
+        long after = GC.GetTotalMemory(forceFullCollection: true);
+        Console.WriteLine($"// full book: {_full.Count} addresses ({_full.NewCount} new, {_full.TriedCount} tried); " +
+                          $"{(after - before) / (double)retained.Count:F0} bytes of memory per address; " +
+                          $"peers.json {new FileInfo(_file.FilePath).Length / (double)_full.Count:F0} bytes per address");
+        GC.KeepAlive(retained);
     }
 
     [GlobalCleanup]

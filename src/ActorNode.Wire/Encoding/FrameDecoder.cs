@@ -30,6 +30,8 @@ public sealed class FrameDecoder
     private MessageDescriptor? _descriptor;
     private byte[] _body = [];
     private bool _bodyOwned;
+    private bool _bodyBorrowed;
+    private int _bodyCapacity;
     private int _bodyFilled;
     private byte[] _scratch = [];
 
@@ -48,7 +50,7 @@ public sealed class FrameDecoder
     public int BufferedBytes => _headerFilled + _bodyFilled;
 
     /// <summary>Bytes of buffer currently allocated for the frame in progress.</summary>
-    public int BufferCapacity => _body.Length;
+    public int BufferCapacity => _bodyCapacity;
 
     /// <summary>Consumes bytes from <paramref name="input"/> until one message is complete (returns true and
     /// advances <paramref name="input"/> past it) or the input is used up (returns false).</summary>
@@ -127,18 +129,39 @@ public sealed class FrameDecoder
         // Unknown messages are copied out by the registry, so they can use the shared buffer too.
         _bodyOwned = _descriptor is { RetainsPayload: true };
         _body = _bodyOwned ? [] : _scratch;
+        _bodyCapacity = _body.Length;
+        _bodyBorrowed = false;
         _bodyFilled = 0;
     }
 
     private void EnsureBodyCapacity(int needed)
     {
-        if (needed <= _body.Length) return;
+        if (needed <= _bodyCapacity) return;
         int declared = (int)_current.PayloadLength;
-        int capacity = Math.Min(declared, Math.Max(needed, _body.Length * GrowthFactor));
-        var grown = new byte[capacity];
+        int capacity = Math.Min(declared, Math.Max(needed, _bodyCapacity * GrowthFactor));
+        byte[] grown;
+        if (_bodyOwned && capacity < declared)
+        {
+            // On the way to a large owned payload (a block): borrow, so only the final exact array is allocated.
+            grown = System.Buffers.ArrayPool<byte>.Shared.Rent(capacity);
+        }
+        else
+        {
+            grown = new byte[capacity];
+        }
         _body.AsSpan(0, _bodyFilled).CopyTo(grown);
+        ReturnBorrowedBody();
         _body = grown;
+        _bodyBorrowed = _bodyOwned && capacity < declared;
+        _bodyCapacity = _bodyBorrowed ? capacity : grown.Length; // a borrowed array may be longer than asked for
         if (!_bodyOwned) _scratch = grown;
+    }
+
+    private void ReturnBorrowedBody()
+    {
+        if (!_bodyBorrowed) return;
+        System.Buffers.ArrayPool<byte>.Shared.Return(_body);
+        _bodyBorrowed = false;
     }
 
     private IWireMessage CompleteFrame()

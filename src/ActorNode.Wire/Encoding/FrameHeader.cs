@@ -45,13 +45,8 @@ public readonly record struct FrameHeader(uint Magic, string Command, uint Paylo
     }
 
     /// <summary>The first four bytes of dsha(payload), read little-endian.</summary>
-    public static uint ComputeChecksum(ReadOnlySpan<byte> payload)
-    {
-        Span<byte> hash = stackalloc byte[32];
-        System.Security.Cryptography.SHA256.HashData(payload, hash);
-        System.Security.Cryptography.SHA256.HashData(hash, hash);
-        return BinaryPrimitives.ReadUInt32LittleEndian(hash);
-    }
+    public static uint ComputeChecksum(ReadOnlySpan<byte> payload) =>
+        Primitives.Hash256.DoubleSha256(payload).FirstUInt32;
 }
 
 /// <summary>Interns the known command strings so parsing a header does not allocate for them.</summary>

@@ -70,14 +70,21 @@ public readonly struct Hash256 : IEquatable<Hash256>, IComparable<Hash256>
         return true;
     }
 
-    /// <summary>SHA-256 applied twice (btcd "DoubleHashH").</summary>
+    /// <summary>SHA-256 applied twice (btcd "DoubleHashH"). One reusable hash object per thread: the one-shot API
+    /// sets up a new digest context on every call, which costs more than hashing a small transaction.</summary>
     public static Hash256 DoubleSha256(ReadOnlySpan<byte> data)
     {
+        var sha = t_sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         Span<byte> buffer = stackalloc byte[Size];
-        SHA256.HashData(data, buffer);
-        SHA256.HashData(buffer, buffer);
+        sha.AppendData(data);
+        sha.GetHashAndReset(buffer);
+        sha.AppendData(buffer);
+        sha.GetHashAndReset(buffer);
         return new Hash256(buffer);
     }
+
+    [ThreadStatic]
+    private static IncrementalHash? t_sha256;
 
     /// <summary>SHA-256 of SHA-256 over the concatenation of two 32-byte hashes (a merkle tree node).</summary>
     public static Hash256 HashPair(in Hash256 left, in Hash256 right)
@@ -89,6 +96,9 @@ public readonly struct Hash256 : IEquatable<Hash256>, IComparable<Hash256>
     }
 
     public bool IsZero => (_a | _b | _c | _d) == 0;
+
+    /// <summary>The first four bytes read little-endian (a frame checksum).</summary>
+    internal uint FirstUInt32 => (uint)_a;
 
     public bool Equals(Hash256 other) => _a == other._a && _b == other._b && _c == other._c && _d == other._d;
     public override bool Equals(object? obj) => obj is Hash256 other && Equals(other);
