@@ -25,7 +25,7 @@ namespace ActorNode.P2P.Connections;
 /// and the inbound budget (max peers − reserved outbound). The PeerActor asks us to rule on each version: self
 /// connection, bans and btcd's service policy. Misbehaviour is scored per IP; a score above the threshold bans the IP
 /// (saved to banlist.json, so bans survive a restart).</para></summary>
-public sealed class ConnManagerActor : ReceiveActor, IWithTimers, IWithStash
+public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithStash
 {
     private readonly ConnManagerSettings _settings;
     private readonly IActorRef _addrBook;
@@ -57,7 +57,7 @@ public sealed class ConnManagerActor : ReceiveActor, IWithTimers, IWithStash
         _addrBook = addrBook;
         _sync = sync;
         int permanent = settings.Connect.Count > 0 ? settings.Connect.Count : settings.AddNodes.Count;
-        bool automatic = settings.Connect.Count == 0;
+        bool automatic = settings.Connect.Count == 0 && settings.TargetOutbound > 0;
         _budget = PeerBudget.Compute(settings.MaxPeers, permanent, automatic);
         _requests = new ConnectionRequests(new ConnectionRequestOptions
         {
@@ -151,6 +151,7 @@ public sealed class ConnManagerActor : ReceiveActor, IWithTimers, IWithStash
         Receive<PeerMisbehaved>(OnMisbehaved);
         Receive<ReceivedFromPeer>(OnPeerMessage);
         Receive<NeedMoreAddressesAnswer>(OnNeedMoreAddresses);
+        Receive<PingMeasured>(OnPingMeasured);
 
         // Node-level requests
         Receive<RelayInventory>(relay =>
@@ -203,10 +204,10 @@ public sealed class ConnManagerActor : ReceiveActor, IWithTimers, IWithStash
             Sender.Tell(Tcp.Abort.Instance);
             return;
         }
-        int inbound = _peers.Values.Count(p => p.Inbound);
-        if (!_budget.CanAcceptInbound(inbound))
+        int inbound = _peers.Values.Count(p => p.Inbound && !p.Evicted);
+        if (!_budget.CanAcceptInbound(inbound) && !EvictAnInboundPeer())
         {
-            _log.Debug("Refusing inbound {Remote}: {Count} inbound peers is the limit", remote, inbound);
+            _log.Debug("Refusing inbound {Remote}: {Count} inbound peers is the limit and none can be evicted", remote, inbound);
             Sender.Tell(Tcp.Abort.Instance);
             return;
         }
@@ -353,7 +354,11 @@ public sealed class ConnManagerActor : ReceiveActor, IWithTimers, IWithStash
         };
         var actor = Context.ActorOf(PeerActor.Props(settings, connection, Self, _sync), $"peer-{id}");
         Context.Watch(actor);
-        var entry = new PeerEntry(id, actor, remote, inbound, requestId, nonce);
+        var entry = new PeerEntry(id, actor, remote, inbound, requestId, nonce)
+        {
+            ConnectedAt = Now,
+            NoBan = _whitelist.Contains(remote.Address),
+        };
         if (requestId is { } rid)
         {
             entry.Permanent = _requests.Find(rid)?.Permanent ?? false;
@@ -409,7 +414,7 @@ public sealed class ConnManagerActor : ReceiveActor, IWithTimers, IWithStash
             _admission.HandshakeDone(ticket);
             peer.Admission = null;
         }
-        if (ReadyPeers().Count() >= _settings.MaxPeers)
+        if (ReadyPeers().Count(p => !p.Evicted) >= _settings.MaxPeers)
         {
             peer.Actor.Tell(new DisconnectPeer("max peers reached"));
             return;
@@ -417,6 +422,7 @@ public sealed class ConnManagerActor : ReceiveActor, IWithTimers, IWithStash
         peer.Ready = true;
         peer.Services = ready.Handshake.Remote.Services;
         peer.ProtocolVersion = ready.Handshake.NegotiatedVersion;
+        peer.RelayTxs = ready.Handshake.Remote.Relay;
         peer.SourceAddress = NetAddressV2.FromLegacy(new NetAddress(peer.Services, ready.Remote.Address,
             (ushort)ready.Remote.Port, (uint)Now.ToUnixTimeSeconds()));
         _addrBook.Tell(new ConnectedTo(peer.BookAddress ?? peer.SourceAddress));
@@ -608,6 +614,13 @@ public sealed class ConnManagerActor : ReceiveActor, IWithTimers, IWithStash
         public AdmissionTicket? Admission { get; set; }
         public bool? RetryOnGone { get; set; }
         public string? GoneReason { get; set; }
+        public DateTimeOffset ConnectedAt { get; init; }
+        public bool NoBan { get; init; }
+        public bool RelayTxs { get; set; }
+        public TimeSpan? MinPing { get; set; }
+        public DateTimeOffset? LastNovelBlock { get; set; }
+        public DateTimeOffset? LastNovelTransaction { get; set; }
+        public bool Evicted { get; set; }
     }
 
     private sealed record BansLoaded(BanListLoadResult Result);

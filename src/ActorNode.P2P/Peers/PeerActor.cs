@@ -244,6 +244,7 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
                 {
                     _pingTime = Now - sent;
                     _pingNonce = null;
+                    _manager.Tell(new PingMeasured(Id, _pingTime.Value));
                 }
                 break;
             case VersionMessage:

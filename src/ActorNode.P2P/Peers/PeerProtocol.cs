@@ -54,6 +54,9 @@ public sealed record ReceivedFromPeer(long PeerId, IWireMessage Message);
 /// <summary>The peer broke a rule; the connection manager scores it (ban score, reference §5.5).</summary>
 public sealed record PeerMisbehaved(long PeerId, IPEndPoint Remote, PeerFault Fault, WireError? CodecError, string Detail);
 
+/// <summary>A ping round trip was measured (its minimum protects the peer from inbound eviction).</summary>
+public sealed record PingMeasured(long PeerId, TimeSpan RoundTrip);
+
 /// <summary>The peer's connection is over; sent once, just before the PeerActor stops.</summary>
 public sealed record PeerGone(long PeerId, IPEndPoint Remote, bool Inbound, string Reason, bool WasReady);
 
