@@ -172,6 +172,16 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
             var peers = _peers.Values.Select(p => p.Actor).ToList();
             Context.ActorOf(Akka.Actor.Props.Create(() => new StatsCollector(peers, Sender, TimeSpan.FromSeconds(5))));
         });
+        Receive<CollectedStats>(collected => collected.Requester.Tell(new PeerInfoList(
+            [.. collected.Stats.Select(stats => stats with { BanScore = _scores.Score(stats.Remote.Address) })])));
+        Receive<GetAddedNodeInfo>(_ => Sender.Tell(new AddedNodeInfo([..
+            _requests.Pending.Concat(_requests.Established).Where(r => r.Permanent).OrderBy(r => r.Id)
+                .Select(r => new AddedNode(r.Address, r.State == ConnState.Established))])));
+        Receive<UpdatePeerHeights>(update =>
+        {
+            foreach (var peer in ReadyPeers())
+                if (peer.Id != update.SourcePeer) peer.Actor.Tell(new BlockHeightKnown(update.Block, update.Height));
+        });
         Receive<AddNode>(add => Carry(_requests.Connect(add.Address, add.Permanent, out _)));
         Receive<RemoveNode>(remove => DropByAddress(remove.Address, retry: false));
         Receive<DisconnectNode>(disconnect => DropByAddress(disconnect.Address, retry: true));

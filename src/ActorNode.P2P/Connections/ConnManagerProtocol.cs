@@ -35,6 +35,22 @@ public sealed record ConnectionCount(int Inbound, int Outbound)
     public int Total => Inbound + Outbound;
 }
 
+/// <summary>Asks for the permanent peers (getaddednodeinfo); answered with <see cref="AddedNodeInfo"/>.</summary>
+public sealed record GetAddedNodeInfo
+{
+    public static readonly GetAddedNodeInfo Instance = new();
+}
+
+/// <summary>One permanent peer and whether it is connected now.</summary>
+public sealed record AddedNode(IPEndPoint Address, bool Connected);
+
+/// <summary>The answer to <see cref="GetAddedNodeInfo"/>.</summary>
+public sealed record AddedNodeInfo(IReadOnlyList<AddedNode> Nodes);
+
+/// <summary>The sync actor learnt the height of a block (btcd UpdatePeerHeights): peers that announced it, other than
+/// <paramref name="SourcePeer"/>, are at least that high now.</summary>
+public sealed record UpdatePeerHeights(Hash256 Block, int Height, long? SourcePeer = null);
+
 /// <summary>Dial a peer and keep it (addnode / --addnode: permanent, redialled with backoff; onetry: once).</summary>
 public sealed record AddNode(IPEndPoint Address, bool Permanent = true);
 

@@ -3,9 +3,11 @@ using Akka.Actor;
 
 namespace ActorNode.P2P.Connections;
 
-/// <summary>Gathers <see cref="PeerStats"/> from every peer for one getpeerinfo request and answers the requester
-/// with <see cref="PeerInfoList"/>; a peer that stops or does not answer in time is left out. Lives for one request,
-/// so the connection manager never waits.</summary>
+/// <summary>Gathers <see cref="PeerStats"/> from every peer for one getpeerinfo request and hands them to the
+/// connection manager (<see cref="CollectedStats"/>), which adds what only it knows (ban scores) and answers; a peer
+/// that stops or does not answer in time is left out. Lives for one request, so the manager never waits.</summary>
+internal sealed record CollectedStats(IActorRef Requester, IReadOnlyList<PeerStats> Stats);
+
 internal sealed class StatsCollector : ReceiveActor
 {
     private readonly IActorRef _requester;
@@ -39,7 +41,7 @@ internal sealed class StatsCollector : ReceiveActor
 
     private void Finish()
     {
-        _requester.Tell(new PeerInfoList([.. _stats.OrderBy(s => s.Id)]));
+        Context.Parent.Tell(new CollectedStats(_requester, [.. _stats.OrderBy(s => s.Id)]));
         Context.Stop(Self);
     }
 }

@@ -59,6 +59,7 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
     private DateTimeOffset? _pingSentAt;
     private TimeSpan? _pingTime;
     private int _lastBlockHeight;
+    private Hash256? _lastAnnouncedBlock;
 
     public PeerActor(PeerSettings settings, IActorRef connection, IActorRef manager, IActorRef sync)
     {
@@ -134,6 +135,10 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
             foreach (var inv in _trickle.Drain()) Send(inv);
         });
         Receive<UpdateLastBlockHeight>(m => _lastBlockHeight = Math.Max(_lastBlockHeight, m.Height));
+        Receive<BlockHeightKnown>(m =>
+        {
+            if (_lastAnnouncedBlock == m.Block) _lastBlockHeight = Math.Max(_lastBlockHeight, m.Height);
+        });
         Common();
     }
 
@@ -288,7 +293,14 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
         switch (message)
         {
             case InvMessage inv:
-                foreach (var item in inv.Inventory) _known.Add(item);
+                foreach (var item in inv.Inventory)
+                {
+                    _known.Add(item);
+                    if (item.Type is InvType.Block or InvType.WitnessBlock) _lastAnnouncedBlock = item.Hash;
+                }
+                break;
+            case HeadersMessage { Headers.Length: > 0 } headers:
+                _lastAnnouncedBlock = headers.Headers[^1].GetHash();
                 break;
             case TxMessage tx:
                 _known.Add(new InvVector(InvType.Tx, tx.Transaction.Txid));
@@ -409,7 +421,9 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
             remote?.StartHeight ?? 0, _lastBlockHeight, _connectedAt, _lastSend,
             _bytesReceived > 0 ? _lastReceive : null, _bytesSent, _bytesReceived,
             remote is null ? TimeSpan.Zero : TimeSpan.FromSeconds(remote.Timestamp - _connectedAt.ToUnixTimeSeconds()),
-            _pingNonce, _pingSentAt, _pingTime, _ready is not null, _ready?.WantsAddrV2 ?? false, _prefersHeaders, _feeFilter);
+            _pingNonce, _pingSentAt, _pingTime, _ready is not null, _ready?.WantsAddrV2 ?? false, _prefersHeaders, _feeFilter,
+            remote?.Relay ?? false, _pingNonce is not null && _pingSentAt is { } sent ? Now - sent : null,
+            LastAnnouncedBlock: _lastAnnouncedBlock);
     }
 
     private sealed record HandshakeDeadline

@@ -106,4 +106,14 @@ public sealed record PeerStats(
     bool Ready,
     bool WantsAddrV2,
     bool PrefersHeaders,
-    long FeeFilter);
+    long FeeFilter,
+    bool RelayTransactions,
+    TimeSpan? PingWait,
+    uint BanScore = 0,
+    bool SyncNode = false,
+    bool V2Connection = false,
+    Hash256? LastAnnouncedBlock = null);
+
+/// <summary>A block's height became known (btcd UpdatePeerHeights): a peer whose last announced block is this one now
+/// has at least this height.</summary>
+public sealed record BlockHeightKnown(Hash256 Block, int Height);

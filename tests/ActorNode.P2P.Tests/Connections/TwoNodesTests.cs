@@ -83,6 +83,7 @@ public sealed class TwoNodesTests : Akka.TestKit.Xunit2.TestKit
         Assert.StartsWith("/ActorNode:", peer.UserAgent);
         Assert.Equal(70016, peer.ProtocolVersion);
         Assert.True(peer.WantsAddrV2);
+        Assert.Equal(0u, peer.BanScore);
     }
 
     [Fact]
@@ -105,6 +106,10 @@ public sealed class TwoNodesTests : Akka.TestKit.Xunit2.TestKit
             Assert.True(again.Ready);
         }, Patience, TimeSpan.FromMilliseconds(100));
         await AwaitConnections(b, inbound: 0, outbound: 1);
+
+        var added = Assert.Single((await b.Manager.Ask<AddedNodeInfo>(GetAddedNodeInfo.Instance, Patience)).Nodes);
+        Assert.Equal(listen, added.Address);
+        Assert.True(added.Connected);
     }
 
     [Fact]

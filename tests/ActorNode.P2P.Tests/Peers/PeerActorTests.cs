@@ -297,6 +297,35 @@ public sealed class PeerActorTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void BlockHeightKnown_RaisesTheHeightOfAPeerThatAnnouncedThatBlock()
+    {
+        var peer = ReadyOutbound();
+        var announced = Hash256.Parse("0000000000000000000000000000000000000000000000000000000000000abc");
+        Feed(peer, new InvMessage([new InvVector(InvType.Block, announced)]));
+        _sync.ExpectMsg<ReceivedFromPeer>();
+
+        peer.Tell(new BlockHeightKnown(Hash256.Zero, 500)); // another block: no change
+        peer.Tell(new BlockHeightKnown(announced, 151));
+        peer.Tell(GetPeerStats.Instance);
+        var stats = ExpectMsg<PeerStats>();
+        Assert.Equal(151, stats.LastBlockHeight);
+        Assert.Equal(150, stats.StartingHeight);
+        Assert.Equal(announced, stats.LastAnnouncedBlock);
+        Assert.True(stats.RelayTransactions);
+    }
+
+    [Fact]
+    public void PingWait_IsReportedWhileAPingIsUnanswered()
+    {
+        var peer = ReadyOutbound();
+        Scheduler.Advance(TimeSpan.FromMinutes(2));
+        Written<PingMessage>(peer);
+        Scheduler.Advance(TimeSpan.FromSeconds(3));
+        peer.Tell(GetPeerStats.Instance);
+        Assert.Equal(TimeSpan.FromSeconds(3), ExpectMsg<PeerStats>().PingWait);
+    }
+
+    [Fact]
     public void Garbage_IsACodecFaultAndDisconnects()
     {
         var peer = ReadyOutbound();
