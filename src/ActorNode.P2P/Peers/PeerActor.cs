@@ -303,8 +303,8 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
                 _lastAnnouncedBlock = headers.Headers[^1].GetHash();
                 break;
             case TxMessage tx:
+                // Announced as MSG_TX by txid, or as MSG_WTX by wtxid to wtxidrelay peers (BIP339).
                 _known.Add(new InvVector(InvType.Tx, tx.Transaction.Txid));
-                _known.Add(new InvVector(InvType.WitnessTx, tx.Transaction.Txid));
                 _known.Add(new InvVector(InvType.Wtx, tx.Transaction.Wtxid));
                 break;
             case BlockMessage block:
