@@ -1,0 +1,24 @@
+namespace ActorNode.Storage.Tests;
+
+public sealed class DirectorySyncTests : IDisposable
+{
+    private readonly TempDirectory dir = new();
+
+    public void Dispose() => dir.Dispose();
+
+    [Fact]
+    public void DirectorySync_OnLinux_SyncsTheDirectory()
+    {
+        bool synced = DirectorySync.Flush(dir.Path);
+
+        // On Linux the libc P/Invoke must work; elsewhere it may be skipped.
+        if (OperatingSystem.IsLinux())
+            Assert.True(synced);
+    }
+
+    [Fact]
+    public void DirectorySync_NoSuchDirectory_SkippedWithoutThrowing()
+    {
+        Assert.False(DirectorySync.Flush(dir.Combine("absent")));
+    }
+}
