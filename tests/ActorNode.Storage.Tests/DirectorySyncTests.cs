@@ -1,15 +1,11 @@
 namespace ActorNode.Storage.Tests;
 
-public sealed class DirectorySyncTests : IDisposable
+public sealed class DirectorySyncTests : InTempDirectory
 {
-    private readonly TempDirectory dir = new();
-
-    public void Dispose() => dir.Dispose();
-
     [Fact]
     public void DirectorySync_OnLinux_SyncsTheDirectory()
     {
-        bool synced = DirectorySync.Flush(dir.Path);
+        bool synced = DirectorySync.Flush(Dir.Path);
 
         // On Linux the libc P/Invoke must work; elsewhere it may be skipped.
         if (OperatingSystem.IsLinux())
@@ -19,6 +15,6 @@ public sealed class DirectorySyncTests : IDisposable
     [Fact]
     public void DirectorySync_NoSuchDirectory_SkippedWithoutThrowing()
     {
-        Assert.False(DirectorySync.Flush(dir.Combine("absent")));
+        Assert.False(DirectorySync.Flush(Dir.Combine("absent")));
     }
 }

@@ -4,13 +4,9 @@ namespace ActorNode.Storage.Tests;
 /// instant (what a process killed there leaves on disk, given that every write goes straight to the OS) and
 /// load the copy; (2) throw from the step, as a failing disk or a cancelled save would, and load the real
 /// directory. Either way the result must be exactly the old content (or no file) or exactly the new one.</summary>
-public sealed class DurableFileCrashTests : IDisposable
+public sealed class DurableFileCrashTests : InTempDirectory
 {
     private const string Name = "data.json";
-
-    private readonly TempDirectory dir = new();
-
-    public void Dispose() => dir.Dispose();
 
     private static readonly byte[] Old = Content(700, seed: 5);
     private static readonly byte[] New = Content(300_000, seed: 11);
@@ -43,7 +39,7 @@ public sealed class DurableFileCrashTests : IDisposable
     public void Save_KilledAtStep_DiskHoldsOldOrNewNeverTorn(string stepName, bool hadOldFile)
     {
         var killedAt = Enum.Parse<DurableSaveStep>(stepName);
-        var store = Store(dir.Path);
+        var store = Store(Dir.Path);
         if (hadOldFile)
             store.Save(Old);
 
@@ -63,14 +59,14 @@ public sealed class DurableFileCrashTests : IDisposable
     public void Save_FailsAtStep_OldOrNewKeptAndNextSaveWorks(string stepName, bool hadOldFile)
     {
         var failedAt = Enum.Parse<DurableSaveStep>(stepName);
-        var store = Store(dir.Path);
+        var store = Store(Dir.Path);
         if (hadOldFile)
             store.Save(Old);
 
         SaveCrash.FailAt(store, failedAt, () => store.Save(New));
 
         AssertOldOrNew(store.Load(), failedAt, hadOldFile);
-        Assert.DoesNotContain(Name + ".tmp", dir.FileNames());
+        Assert.DoesNotContain(Name + ".tmp", Dir.FileNames());
 
         byte[] third = Content(10, seed: 99);
         store.Save(third);
@@ -96,7 +92,7 @@ public sealed class DurableFileCrashTests : IDisposable
     [Fact]
     public void Save_StepsRunInOrder_EachExactlyOnce()
     {
-        var store = Store(dir.Path);
+        var store = Store(Dir.Path);
         var seen = new List<DurableSaveStep>();
         store.StepHook = seen.Add;
 
@@ -109,7 +105,7 @@ public sealed class DurableFileCrashTests : IDisposable
     public void Save_PartiallyWritten_TempHoldsAProperPrefix()
     {
         // Makes sure the "partial" step really is partial, so the kill test above covers a torn temp file.
-        var store = Store(dir.Path);
+        var store = Store(Dir.Path);
         byte[]? atPartial = null;
         store.StepHook = step =>
         {
@@ -131,7 +127,7 @@ public sealed class DurableFileCrashTests : IDisposable
     [Fact]
     public void Save_TempFileContent_IsTheNewFileBeforeRename()
     {
-        var store = Store(dir.Path);
+        var store = Store(Dir.Path);
         store.Save(Old);
         byte[]? tempAtRename = null;
         store.StepHook = s =>

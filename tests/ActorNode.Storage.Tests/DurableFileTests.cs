@@ -1,22 +1,15 @@
 using System.Text;
-using Microsoft.Extensions.Time.Testing;
 
 namespace ActorNode.Storage.Tests;
 
-public sealed class DurableFileTests : IDisposable
+public sealed class DurableFileTests : InTempDirectory
 {
-    private static readonly DateTimeOffset Now = new(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
     private const string Name = "data.json";
-    private const string CorruptName = "data.json.corrupt-20260102T030405Z";
+    private const string CorruptName = Name + CorruptSuffix;
     private const long Cap = 1000;
 
-    private readonly TempDirectory dir = new();
-    private readonly FakeTimeProvider clock = new(Now);
-
-    public void Dispose() => dir.Dispose();
-
     private DurableFile Store(string? directory = null) =>
-        new(Path.Combine(directory ?? dir.Path, Name), Cap, "a test file", clock);
+        new(Path.Combine(directory ?? Dir.Path, Name), Cap, "a test file", Clock);
 
     private static byte[] Text(string text) => Encoding.UTF8.GetBytes(text);
 
@@ -41,13 +34,13 @@ public sealed class DurableFileTests : IDisposable
     public void Load_NoFile_Missing()
     {
         Assert.IsType<DurableLoadResult.Missing>(Store().Load());
-        Assert.Empty(dir.FileNames());
+        Assert.Empty(Dir.FileNames());
     }
 
     [Fact]
     public void Load_DirectoryDoesNotExist_Missing()
     {
-        Assert.IsType<DurableLoadResult.Missing>(Store(dir.Combine("not-yet")).Load());
+        Assert.IsType<DurableLoadResult.Missing>(Store(Dir.Combine("not-yet")).Load());
     }
 
     [Fact]
@@ -57,7 +50,7 @@ public sealed class DurableFileTests : IDisposable
 
         store.Save(Text("{\"a\":1}\n"));
 
-        Assert.Equal([Name], dir.FileNames());
+        Assert.Equal([Name], Dir.FileNames());
         Assert.Equal(Text("{\"a\":1}\n"), File.ReadAllBytes(store.FilePath));
         Assert.Equal(Text("{\"a\":1}\n"), Loaded(store.Load()));
     }
@@ -81,17 +74,17 @@ public sealed class DurableFileTests : IDisposable
         store.Save(Text("second"));
 
         Assert.Equal(Text("second"), Loaded(store.Load()));
-        Assert.Equal([Name], dir.FileNames());
+        Assert.Equal([Name], Dir.FileNames());
     }
 
     [Fact]
     public void Save_DirectoryMissing_CreatesIt()
     {
-        var store = Store(dir.Combine("sub"));
+        var store = Store(Dir.Combine("sub"));
 
         store.Save(Text("x"));
 
-        Assert.True(File.Exists(Path.Combine(dir.Path, "sub", Name)));
+        Assert.True(File.Exists(Path.Combine(Dir.Path, "sub", Name)));
         Assert.Equal(Text("x"), Loaded(store.Load()));
     }
 
@@ -115,42 +108,32 @@ public sealed class DurableFileTests : IDisposable
             () => store.SaveAsync(Text("new"), new CancellationToken(canceled: true)));
 
         Assert.Equal(Text("old"), File.ReadAllBytes(store.FilePath));
-        Assert.Equal([Name], dir.FileNames());
+        Assert.Equal([Name], Dir.FileNames());
     }
 
-    [Fact]
-    public void Save_CancelledWhileWriting_KeepsOldFileAndRemovesTemp()
+    // Step names, not values: DurableSaveStep is internal and a public test method cannot take it.
+    [Theory]
+    [InlineData(nameof(DurableSaveStep.Flushed), false)]
+    [InlineData(nameof(DurableSaveStep.Renamed), true)]
+    public void Save_CancelledAtStep_HonouredUntilTheRenameOnly(string stepName, bool completes)
     {
+        var cancelAt = Enum.Parse<DurableSaveStep>(stepName);
         var store = Store();
         store.Save(Text("old"));
         using var cts = new CancellationTokenSource();
         store.StepHook = step =>
         {
-            if (step == DurableSaveStep.Flushed)
+            if (step == cancelAt)
                 cts.Cancel();
         };
 
-        Assert.ThrowsAny<OperationCanceledException>(() => store.Save(Text("new"), cts.Token));
+        if (completes)
+            store.Save(Text("new"), cts.Token);
+        else
+            Assert.ThrowsAny<OperationCanceledException>(() => store.Save(Text("new"), cts.Token));
 
-        Assert.Equal(Text("old"), File.ReadAllBytes(store.FilePath));
-        Assert.Equal([Name], dir.FileNames());
-    }
-
-    [Fact]
-    public void Save_CancelledAfterRename_Completes()
-    {
-        var store = Store();
-        store.Save(Text("old"));
-        using var cts = new CancellationTokenSource();
-        store.StepHook = step =>
-        {
-            if (step == DurableSaveStep.Renamed)
-                cts.Cancel();
-        };
-
-        store.Save(Text("new"), cts.Token);
-
-        Assert.Equal(Text("new"), Loaded(store.Load()));
+        Assert.Equal(Text(completes ? "new" : "old"), File.ReadAllBytes(store.FilePath));
+        Assert.Equal([Name], Dir.FileNames()); // no temporary file left either way
     }
 
     // ---------------------------------------------------------------- leftovers of a crash
@@ -163,7 +146,7 @@ public sealed class DurableFileTests : IDisposable
         File.WriteAllText(store.TempPath, "{\"Version\":2,\"Key\":[1,2"); // a save that died mid-write
 
         Assert.Equal(Text("good"), Loaded(store.Load()));
-        Assert.Equal([Name], dir.FileNames());
+        Assert.Equal([Name], Dir.FileNames());
     }
 
     [Fact]
@@ -173,7 +156,7 @@ public sealed class DurableFileTests : IDisposable
         File.WriteAllText(store.TempPath, "complete but never renamed");
 
         Assert.IsType<DurableLoadResult.Missing>(store.Load());
-        Assert.Empty(dir.FileNames());
+        Assert.Empty(Dir.FileNames());
     }
 
     [Fact]
@@ -185,7 +168,7 @@ public sealed class DurableFileTests : IDisposable
         store.Save(Text("short"));
 
         Assert.Equal(Text("short"), File.ReadAllBytes(store.FilePath));
-        Assert.Equal([Name], dir.FileNames());
+        Assert.Equal([Name], Dir.FileNames());
     }
 
     // ---------------------------------------------------------------- unreadable files
@@ -200,7 +183,7 @@ public sealed class DurableFileTests : IDisposable
         var unreadable = Assert.IsType<DurableLoadResult.Unreadable>(store.Load());
 
         Assert.Equal($"{store.FilePath} is 1001 bytes, more than a test file can be (1000)", unreadable.Reason);
-        Assert.Equal([Name], dir.FileNames()); // moving it is the caller's decision
+        Assert.Equal([Name], Dir.FileNames()); // moving it is the caller's decision
     }
 
     [Fact]
@@ -236,7 +219,7 @@ public sealed class DurableFileTests : IDisposable
         var moved = store.MoveAside("it is bad");
 
         Assert.Equal("it is bad", moved.Reason);
-        Assert.Equal(dir.Combine(CorruptName), moved.MovedTo);
+        Assert.Equal(Dir.Combine(CorruptName), moved.MovedTo);
         Assert.Equal(content, File.ReadAllBytes(moved.MovedTo!));
         Assert.False(File.Exists(store.FilePath));
         Assert.IsType<DurableLoadResult.Missing>(store.Load()); // the next start finds no file
@@ -263,8 +246,8 @@ public sealed class DurableFileTests : IDisposable
 
         store.Save(Text("new"));
 
-        Assert.Equal([Name, CorruptName], dir.FileNames());
-        Assert.Equal("{", File.ReadAllText(dir.Combine(CorruptName)));
+        Assert.Equal([Name, CorruptName], Dir.FileNames());
+        Assert.Equal("{", File.ReadAllText(Dir.Combine(CorruptName)));
     }
 
     [Fact]
@@ -277,23 +260,23 @@ public sealed class DurableFileTests : IDisposable
 
         var second = store.MoveAside("bad");
 
-        Assert.Equal(dir.Combine(CorruptName), first.MovedTo);
-        Assert.Equal(dir.Combine(CorruptName + "-1"), second.MovedTo);
+        Assert.Equal(Dir.Combine(CorruptName), first.MovedTo);
+        Assert.Equal(Dir.Combine(CorruptName + "-1"), second.MovedTo);
         Assert.Equal("first", File.ReadAllText(first.MovedTo!));
         Assert.Equal("second", File.ReadAllText(second.MovedTo!));
-        Assert.Equal([CorruptName, CorruptName + "-1"], dir.FileNames());
+        Assert.Equal([CorruptName, CorruptName + "-1"], Dir.FileNames());
     }
 
     [Fact]
     public void MoveAside_Later_NamedByTheClock()
     {
         var store = Store();
-        clock.Advance(TimeSpan.FromDays(40) + TimeSpan.FromSeconds(1));
+        Clock.Advance(TimeSpan.FromDays(40) + TimeSpan.FromSeconds(1));
         File.WriteAllText(store.FilePath, "x");
 
         var moved = store.MoveAside("bad");
 
-        Assert.Equal(dir.Combine("data.json.corrupt-20260211T030406Z"), moved.MovedTo);
+        Assert.Equal(Dir.Combine("data.json.corrupt-20260211T030406Z"), moved.MovedTo);
     }
 
     [Fact]

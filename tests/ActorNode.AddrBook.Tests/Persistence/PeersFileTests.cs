@@ -2,30 +2,21 @@ using System.Text;
 using ActorNode.AddrBook.Persistence;
 using ActorNode.Storage;
 using ActorNode.Storage.Tests;
-using Microsoft.Extensions.Time.Testing;
 
 namespace ActorNode.AddrBook.Tests.Persistence;
 
-/// <summary>The peers.json format on its <see cref="DurableFile"/>: what the file holds, how load results and
-/// corrupt content map to <see cref="PeersLoadResult"/>, and that saves go through the crash-safe protocol (which
-/// ActorNode.Storage.Tests checks at every step).</summary>
-public sealed class PeersFileTests : IDisposable
+/// <summary>What is particular to peers.json; the crash-safe protocol under it is tested in ActorNode.Storage.Tests.</summary>
+public sealed class PeersFileTests : InTempDirectory
 {
-    private static readonly DateTimeOffset Now = new(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
-    private const string CorruptName = "peers.json.corrupt-20260102T030405Z";
+    private const string CorruptName = "peers.json" + CorruptSuffix;
 
-    private readonly TempDirectory dir = new();
-    private readonly FakeTimeProvider clock = new(Now);
-
-    public void Dispose() => dir.Dispose();
-
-    private PeersFile Store() => PeersFile.InDirectory(dir.Path, clock);
+    private PeersFile Store() => PeersFile.InDirectory(Dir.Path, Clock);
 
     [Fact]
     public void Load_NoFile_Missing()
     {
         Assert.IsType<PeersLoadResult.Missing>(Store().Load());
-        Assert.Empty(dir.FileNames());
+        Assert.Empty(Dir.FileNames());
     }
 
     [Fact]
@@ -35,7 +26,7 @@ public sealed class PeersFileTests : IDisposable
 
         store.Save(Snapshots.Small());
 
-        Assert.Equal(["peers.json"], dir.FileNames());
+        Assert.Equal(["peers.json"], Dir.FileNames());
         Assert.Equal(PeersJson.Serialize(Snapshots.Small()), File.ReadAllBytes(store.FilePath));
         var loaded = Assert.IsType<PeersLoadResult.Loaded>(store.Load());
         Snapshots.AssertEqual(Snapshots.Small(), loaded.Snapshot);
@@ -51,7 +42,7 @@ public sealed class PeersFileTests : IDisposable
         Assert.Throws<ArgumentException>(() => store.Save(Snapshots.Small() with { Key = new byte[31] }));
 
         Assert.Equal(before, File.ReadAllBytes(store.FilePath));
-        Assert.Equal(["peers.json"], dir.FileNames());
+        Assert.Equal(["peers.json"], Dir.FileNames());
     }
 
     [Fact]
@@ -76,7 +67,7 @@ public sealed class PeersFileTests : IDisposable
             () => store.SaveAsync(Snapshots.Random(100, seed: 1), new CancellationToken(canceled: true)));
 
         Assert.Equal(before, File.ReadAllBytes(store.FilePath));
-        Assert.Equal(["peers.json"], dir.FileNames());
+        Assert.Equal(["peers.json"], Dir.FileNames());
     }
 
     [Fact]
@@ -90,7 +81,7 @@ public sealed class PeersFileTests : IDisposable
         var loaded = Assert.IsType<PeersLoadResult.Loaded>(store.Load()).Snapshot;
         var match = Assert.Single(snapshots, s => s.Addresses.Count == loaded.Addresses.Count);
         Snapshots.AssertEqual(match, loaded);
-        Assert.Equal(["peers.json"], dir.FileNames());
+        Assert.Equal(["peers.json"], Dir.FileNames());
     }
 
     // Step names, not values: DurableSaveStep is internal and a public test method cannot take it.
@@ -105,7 +96,7 @@ public sealed class PeersFileTests : IDisposable
 
         using var image = SaveCrash.ImageAt(store.Durable, Enum.Parse<DurableSaveStep>(stepName), () => store.Save(next));
 
-        var restarted = Assert.IsType<PeersLoadResult.Loaded>(PeersFile.InDirectory(image.Path, clock).Load());
+        var restarted = Assert.IsType<PeersLoadResult.Loaded>(PeersFile.InDirectory(image.Path, Clock).Load());
         Snapshots.AssertEqual(renamed ? next : Snapshots.Small(), restarted.Snapshot);
         Assert.Equal(["peers.json"], image.FileNames());
     }
@@ -140,7 +131,7 @@ public sealed class PeersFileTests : IDisposable
 
         Assert.Contains(expectedInReason, corrupt.Reason);
         Assert.Contains(store.FilePath, corrupt.Reason);
-        Assert.Equal(dir.Combine(CorruptName), corrupt.MovedTo);
+        Assert.Equal(Dir.Combine(CorruptName), corrupt.MovedTo);
         Assert.Equal(content, File.ReadAllBytes(corrupt.MovedTo!));
         Assert.False(File.Exists(store.FilePath));
         Assert.IsType<PeersLoadResult.Missing>(store.Load()); // the book starts empty, and so does the next start

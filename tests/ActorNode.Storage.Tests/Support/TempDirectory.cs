@@ -2,7 +2,7 @@ namespace ActorNode.Storage.Tests;
 
 /// <summary>A fresh directory under the system temp path, deleted on dispose. Shared (as a linked source file) with
 /// the tests of the formats built on <see cref="DurableFile"/>.</summary>
-internal sealed class TempDirectory : IDisposable
+public sealed class TempDirectory : IDisposable
 {
     public TempDirectory()
     {
