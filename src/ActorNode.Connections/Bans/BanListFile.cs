@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
-using ActorNode.Connections.Persistence;
+using ActorNode.Storage;
 
 namespace ActorNode.Connections.Bans;
 
@@ -28,22 +28,11 @@ public abstract record BanListLoadResult
     public sealed record Corrupt(string Reason, string? MovedTo) : BanListLoadResult;
 }
 
-/// <summary>The points of <see cref="BanListFile.Save"/> at which a test may simulate a crash, in order.</summary>
-internal enum BanListSaveStep
-{
-    /// <summary>The temporary file holds the new content, not yet flushed.</summary>
-    Written,
-    /// <summary>The temporary file is flushed to disk and closed; banlist.json is still the old one.</summary>
-    BeforeRename,
-    /// <summary>The temporary file has replaced banlist.json; the directory is not yet synced.</summary>
-    Renamed,
-}
-
 /// <summary>The durable ban list, <c>banlist.json</c> in the data directory (btcd keeps bans in memory only).
 /// The format is Bitcoin Core's (<c>CBanDB</c>, <c>BanMapToJson</c>): an object whose <c>"banned_nets"</c> array
 /// holds <c>{"version": 1, "ban_created": unix s, "banned_until": unix s, "address": "ip/32" or "ip/128"}</c>,
 /// plus our optional <c>"reason"</c>; so Core can read our file and we can read Core's (its subnet bans wider than
-/// one host are dropped, as we ban single IPs).
+/// one host are dropped, as we ban single IPs). The file is a crash-safe <see cref="DurableFile"/>:
 /// <para>Save writes <c>banlist.json.tmp</c>, flushes it to disk, renames it over banlist.json and syncs the
 /// directory, so a crash at any instant leaves the old file or the new one. Load never throws: a missing file is
 /// <see cref="BanListLoadResult.Missing"/>; an unreadable or corrupt one is moved aside as
@@ -71,11 +60,8 @@ public sealed class BanListFile
     /// decides which bans have expired and dates a corrupt file's new name.</summary>
     public BanListFile(string path, TimeProvider? timeProvider = null)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        FilePath = Path.GetFullPath(path);
-        TempPath = FilePath + ".tmp";
-        DirectoryPath = Path.GetDirectoryName(FilePath)!;
         time = timeProvider ?? TimeProvider.System;
+        Durable = new DurableFile(path, MaxFileBytes, "a ban list", time);
     }
 
     /// <summary>The store for <see cref="DefaultFileName"/> in <paramref name="dataDirectory"/>.</summary>
@@ -83,15 +69,13 @@ public sealed class BanListFile
         new(Path.Combine(dataDirectory, DefaultFileName), timeProvider);
 
     /// <summary>The full path of banlist.json.</summary>
-    public string FilePath { get; }
+    public string FilePath => Durable.FilePath;
 
     /// <summary>Where a save writes before it renames (<see cref="FilePath"/> + ".tmp").</summary>
-    public string TempPath { get; }
+    public string TempPath => Durable.TempPath;
 
-    private string DirectoryPath { get; }
-
-    /// <summary>Test hook: called at each step of a save (throw to simulate a crash there).</summary>
-    internal Action<BanListSaveStep>? StepHook { get; set; }
+    /// <summary>The file underneath (tests reach its step hook through it).</summary>
+    internal DurableFile Durable { get; }
 
     /// <summary>Replaces banlist.json with <paramref name="bans"/> (typically <see cref="BanList.List()"/>),
     /// crash-safely. On failure the old file is untouched.</summary>
@@ -100,7 +84,7 @@ public sealed class BanListFile
     {
         byte[] bytes = Serialize(bans);
         lock (gate)
-            WriteReplace(bytes, cancellationToken);
+            Durable.Save(bytes, cancellationToken);
     }
 
     /// <summary><see cref="Save"/> on a thread-pool thread, so that an actor does not block on the disk.</summary>
@@ -247,115 +231,32 @@ public sealed class BanListFile
         : seconds <= DateTimeOffset.MinValue.ToUnixTimeSeconds() ? DateTimeOffset.MinValue
         : DateTimeOffset.FromUnixTimeSeconds(seconds);
 
-    // ---------------------------------------------------------------- disk
-
-    private void WriteReplace(byte[] bytes, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        Directory.CreateDirectory(DirectoryPath);
-        try
-        {
-            using (var stream = new FileStream(TempPath, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 0))
-            {
-                stream.Write(bytes);
-                Step(BanListSaveStep.Written);
-                stream.Flush(flushToDisk: true);
-            }
-            cancellationToken.ThrowIfCancellationRequested();
-            Step(BanListSaveStep.BeforeRename);
-            File.Move(TempPath, FilePath, overwrite: true);
-        }
-        catch
-        {
-            TryDelete(TempPath);
-            throw;
-        }
-        Step(BanListSaveStep.Renamed);
-        DirectorySync.Flush(DirectoryPath);
-    }
-
-    private void Step(BanListSaveStep step) => StepHook?.Invoke(step);
+    // ---------------------------------------------------------------- loading
 
     private BanListLoadResult LoadCore()
     {
-        // A temporary file means a save died before its rename: banlist.json is still the previous good file.
-        TryDelete(TempPath);
-
-        byte[] bytes;
-        try
+        switch (Durable.Load())
         {
-            using var stream = new FileStream(FilePath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
-            long length = stream.Length;
-            if (length > MaxFileBytes)
-            {
-                stream.Dispose();
-                return MoveAside($"{FilePath} is {length} bytes, more than a ban list can be ({MaxFileBytes})");
-            }
-            bytes = new byte[length];
-            stream.ReadExactly(bytes);
-        }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return new BanListLoadResult.Missing();
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return MoveAside($"{FilePath} cannot be read: {ex.Message}");
-        }
-
-        try
-        {
-            (IReadOnlyList<BanEntry> entries, int dropped) = Parse(bytes, time.GetUtcNow());
-            return new BanListLoadResult.Loaded(entries, dropped);
-        }
-        catch (FormatException ex)
-        {
-            return MoveAside($"{FilePath} is corrupt: {ex.Message}");
+            case DurableLoadResult.Loaded loaded:
+                try
+                {
+                    (IReadOnlyList<BanEntry> entries, int dropped) = Parse(loaded.Bytes, time.GetUtcNow());
+                    return new BanListLoadResult.Loaded(entries, dropped);
+                }
+                catch (FormatException ex)
+                {
+                    return MoveAside($"{FilePath} is corrupt: {ex.Message}");
+                }
+            case DurableLoadResult.Unreadable unreadable:
+                return MoveAside(unreadable.Reason);
+            default:
+                return new BanListLoadResult.Missing();
         }
     }
 
     private BanListLoadResult.Corrupt MoveAside(string reason)
     {
-        string stamp = time.GetUtcNow().UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
-        string stem = $"{FilePath}.corrupt-{stamp}";
-        for (int n = 0; ; n++)
-        {
-            string target = n == 0 ? stem : $"{stem}-{n}";
-            if (File.Exists(target))
-                continue;
-            try
-            {
-                File.Move(FilePath, target, overwrite: false);
-                try
-                {
-                    DirectorySync.Flush(DirectoryPath);
-                }
-                catch (IOException)
-                {
-                    // The move happened; only its durability is in doubt.
-                }
-                return new BanListLoadResult.Corrupt(reason, target);
-            }
-            catch (IOException) when (File.Exists(target) && n < 1000)
-            {
-                // Someone took the name between our check and the move: try the next one.
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                return new BanListLoadResult.Corrupt($"{reason}; it could not be moved aside: {ex.Message}", null);
-            }
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // Best effort: a leftover temporary file is harmless (the next save truncates it).
-        }
+        MovedAside moved = Durable.MoveAside(reason);
+        return new BanListLoadResult.Corrupt(moved.Reason, moved.MovedTo);
     }
 }

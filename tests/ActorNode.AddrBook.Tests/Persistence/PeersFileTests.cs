@@ -1,34 +1,22 @@
 using System.Text;
 using ActorNode.AddrBook.Persistence;
-using Microsoft.Extensions.Time.Testing;
+using ActorNode.Storage;
+using ActorNode.Storage.Tests;
 
 namespace ActorNode.AddrBook.Tests.Persistence;
 
-public sealed class PeersFileTests : IDisposable
+/// <summary>What is particular to peers.json; the crash-safe protocol under it is tested in ActorNode.Storage.Tests.</summary>
+public sealed class PeersFileTests : InTempDirectory
 {
-    private static readonly DateTimeOffset Now = new(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
-    private const string CorruptName = "peers.json.corrupt-20260102T030405Z";
+    private const string CorruptName = "peers.json" + CorruptSuffix;
 
-    private readonly TempDirectory dir = new();
-    private readonly FakeTimeProvider clock = new(Now);
-
-    public void Dispose() => dir.Dispose();
-
-    private PeersFile Store() => PeersFile.InDirectory(dir.Path, clock);
+    private PeersFile Store() => PeersFile.InDirectory(Dir.Path, Clock);
 
     [Fact]
     public void Load_NoFile_Missing()
     {
         Assert.IsType<PeersLoadResult.Missing>(Store().Load());
-        Assert.Empty(dir.FileNames());
-    }
-
-    [Fact]
-    public void Load_DataDirectoryDoesNotExist_Missing()
-    {
-        var store = PeersFile.InDirectory(dir.Combine("not-yet"), clock);
-
-        Assert.IsType<PeersLoadResult.Missing>(store.Load());
+        Assert.Empty(Dir.FileNames());
     }
 
     [Fact]
@@ -38,33 +26,10 @@ public sealed class PeersFileTests : IDisposable
 
         store.Save(Snapshots.Small());
 
-        Assert.Equal(["peers.json"], dir.FileNames());
+        Assert.Equal(["peers.json"], Dir.FileNames());
         Assert.Equal(PeersJson.Serialize(Snapshots.Small()), File.ReadAllBytes(store.FilePath));
         var loaded = Assert.IsType<PeersLoadResult.Loaded>(store.Load());
         Snapshots.AssertEqual(Snapshots.Small(), loaded.Snapshot);
-    }
-
-    [Fact]
-    public void Save_Twice_SecondReplacesFirst()
-    {
-        var store = Store();
-        var second = Snapshots.Random(300, seed: 7);
-
-        store.Save(Snapshots.Small());
-        store.Save(second);
-
-        Snapshots.AssertEqual(second, Assert.IsType<PeersLoadResult.Loaded>(store.Load()).Snapshot);
-        Assert.Equal(["peers.json"], dir.FileNames());
-    }
-
-    [Fact]
-    public void Save_DataDirectoryMissing_CreatesIt()
-    {
-        var store = PeersFile.InDirectory(dir.Combine("sub"), clock);
-
-        store.Save(Snapshots.Small());
-
-        Assert.True(File.Exists(dir.Combine(Path.Combine("sub", "peers.json"))));
     }
 
     [Fact]
@@ -77,7 +42,7 @@ public sealed class PeersFileTests : IDisposable
         Assert.Throws<ArgumentException>(() => store.Save(Snapshots.Small() with { Key = new byte[31] }));
 
         Assert.Equal(before, File.ReadAllBytes(store.FilePath));
-        Assert.Equal(["peers.json"], dir.FileNames());
+        Assert.Equal(["peers.json"], Dir.FileNames());
     }
 
     [Fact]
@@ -102,26 +67,7 @@ public sealed class PeersFileTests : IDisposable
             () => store.SaveAsync(Snapshots.Random(100, seed: 1), new CancellationToken(canceled: true)));
 
         Assert.Equal(before, File.ReadAllBytes(store.FilePath));
-        Assert.Equal(["peers.json"], dir.FileNames());
-    }
-
-    [Fact]
-    public void Save_CancelledWhileWriting_KeepsOldFileAndRemovesTemp()
-    {
-        var store = Store();
-        store.Save(Snapshots.Small());
-        byte[] before = File.ReadAllBytes(store.FilePath);
-        using var cts = new CancellationTokenSource();
-        store.StepHook = step =>
-        {
-            if (step == SaveStep.Flushed)
-                cts.Cancel();
-        };
-
-        Assert.ThrowsAny<OperationCanceledException>(() => store.Save(Snapshots.Random(100, seed: 1), cts.Token));
-
-        Assert.Equal(before, File.ReadAllBytes(store.FilePath));
-        Assert.Equal(["peers.json"], dir.FileNames());
+        Assert.Equal(["peers.json"], Dir.FileNames());
     }
 
     [Fact]
@@ -135,7 +81,24 @@ public sealed class PeersFileTests : IDisposable
         var loaded = Assert.IsType<PeersLoadResult.Loaded>(store.Load()).Snapshot;
         var match = Assert.Single(snapshots, s => s.Addresses.Count == loaded.Addresses.Count);
         Snapshots.AssertEqual(match, loaded);
-        Assert.Equal(["peers.json"], dir.FileNames());
+        Assert.Equal(["peers.json"], Dir.FileNames());
+    }
+
+    // Step names, not values: DurableSaveStep is internal and a public test method cannot take it.
+    [Theory]
+    [InlineData(nameof(DurableSaveStep.BeforeRename), false)]
+    [InlineData(nameof(DurableSaveStep.Renamed), true)]
+    public void Save_KilledAtStep_RestartLoadsOldOrNewBook(string stepName, bool renamed)
+    {
+        var store = Store();
+        store.Save(Snapshots.Small());
+        var next = Snapshots.Random(300, seed: 7);
+
+        using var image = SaveCrash.ImageAt(store.Durable, Enum.Parse<DurableSaveStep>(stepName), () => store.Save(next));
+
+        var restarted = Assert.IsType<PeersLoadResult.Loaded>(PeersFile.InDirectory(image.Path, Clock).Load());
+        Snapshots.AssertEqual(renamed ? next : Snapshots.Small(), restarted.Snapshot);
+        Assert.Equal(["peers.json"], image.FileNames());
     }
 
     public static TheoryData<string, byte[], string> CorruptFiles()
@@ -168,51 +131,10 @@ public sealed class PeersFileTests : IDisposable
 
         Assert.Contains(expectedInReason, corrupt.Reason);
         Assert.Contains(store.FilePath, corrupt.Reason);
-        Assert.Equal(dir.Combine(CorruptName), corrupt.MovedTo);
+        Assert.Equal(Dir.Combine(CorruptName), corrupt.MovedTo);
         Assert.Equal(content, File.ReadAllBytes(corrupt.MovedTo!));
         Assert.False(File.Exists(store.FilePath));
         Assert.IsType<PeersLoadResult.Missing>(store.Load()); // the book starts empty, and so does the next start
-    }
-
-    [Fact]
-    public void Load_CorruptThenSave_NewFileAndCorruptCopyBothKept()
-    {
-        var store = Store();
-        File.WriteAllText(store.FilePath, "{");
-        Assert.IsType<PeersLoadResult.Corrupt>(store.Load());
-
-        store.Save(Snapshots.Small());
-
-        Assert.Equal(["peers.json", CorruptName], dir.FileNames());
-        Assert.Equal("{", File.ReadAllText(dir.Combine(CorruptName)));
-    }
-
-    [Fact]
-    public void Load_CorruptTwiceInOneSecond_SecondGetsAnotherName()
-    {
-        var store = Store();
-        File.WriteAllText(store.FilePath, "first");
-        var first = Assert.IsType<PeersLoadResult.Corrupt>(store.Load());
-        File.WriteAllText(store.FilePath, "second");
-
-        var second = Assert.IsType<PeersLoadResult.Corrupt>(store.Load());
-
-        Assert.Equal(dir.Combine(CorruptName), first.MovedTo);
-        Assert.Equal(dir.Combine(CorruptName + "-1"), second.MovedTo);
-        Assert.Equal("first", File.ReadAllText(first.MovedTo!));
-        Assert.Equal("second", File.ReadAllText(second.MovedTo!));
-    }
-
-    [Fact]
-    public void Load_LaterCorruptFile_NamedByTheClock()
-    {
-        var store = Store();
-        clock.Advance(TimeSpan.FromDays(40) + TimeSpan.FromSeconds(1));
-        File.WriteAllText(store.FilePath, "x");
-
-        var corrupt = Assert.IsType<PeersLoadResult.Corrupt>(store.Load());
-
-        Assert.Equal(dir.Combine("peers.json.corrupt-20260211T030406Z"), corrupt.MovedTo);
     }
 
     [Fact]
@@ -240,65 +162,5 @@ public sealed class PeersFileTests : IDisposable
         Assert.Equal("address 1.2.3.4:8333 does not parse", corrupt.Reason);
         Assert.Equal(content, File.ReadAllBytes(corrupt.MovedTo!));
         Assert.IsType<PeersLoadResult.Missing>(store.Load());
-    }
-
-    [Fact]
-    public void MoveAside_NoFile_ReportsWithoutThrowing()
-    {
-        var corrupt = Store().MoveAside("bad");
-
-        Assert.Null(corrupt.MovedTo);
-        Assert.StartsWith("bad; it could not be moved aside", corrupt.Reason);
-    }
-
-    [Fact]
-    public void Load_LeftoverTempBesideGoodFile_IgnoredAndDeleted()
-    {
-        var store = Store();
-        store.Save(Snapshots.Small());
-        File.WriteAllText(store.TempPath, "{\"Version\":2,\"Key\":[1,2"); // a save that died mid-write
-
-        var loaded = Assert.IsType<PeersLoadResult.Loaded>(store.Load());
-
-        Snapshots.AssertEqual(Snapshots.Small(), loaded.Snapshot);
-        Assert.Equal(["peers.json"], dir.FileNames());
-    }
-
-    [Fact]
-    public void Load_OnlyALeftoverTemp_MissingAndTempDeleted()
-    {
-        var store = Store();
-        File.WriteAllBytes(store.TempPath, PeersJson.Serialize(Snapshots.Small())); // complete but never renamed
-
-        Assert.IsType<PeersLoadResult.Missing>(store.Load());
-        Assert.Empty(dir.FileNames());
-    }
-
-    [Fact]
-    public void Save_LeftoverTempLongerThanNewContent_Replaced()
-    {
-        var store = Store();
-        File.WriteAllText(store.TempPath, new string('x', 100_000));
-
-        store.Save(Snapshots.Small());
-
-        Assert.Equal(PeersJson.Serialize(Snapshots.Small()), File.ReadAllBytes(store.FilePath));
-        Assert.Equal(["peers.json"], dir.FileNames());
-    }
-
-    [Fact]
-    public void DirectorySync_OnLinux_SyncsTheDirectory()
-    {
-        bool synced = DirectorySync.Flush(dir.Path);
-
-        // On Linux the libc P/Invoke must work; elsewhere it may be skipped.
-        if (OperatingSystem.IsLinux())
-            Assert.True(synced);
-    }
-
-    [Fact]
-    public void DirectorySync_NoSuchDirectory_SkippedWithoutThrowing()
-    {
-        Assert.False(DirectorySync.Flush(dir.Combine("absent")));
     }
 }

@@ -2,21 +2,17 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using ActorNode.Connections.Bans;
-using Microsoft.Extensions.Time.Testing;
+using ActorNode.Storage;
+using ActorNode.Storage.Tests;
 
 namespace ActorNode.Connections.Tests.Bans;
 
-public sealed class BanListFileTests : IDisposable
+/// <summary>Core's banlist.json format, expiry on load, and the mapping of a <see cref="DurableFile"/>'s results.</summary>
+public sealed class BanListFileTests : InTempDirectory
 {
-    private static readonly DateTimeOffset Now = new(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
-    private const string CorruptName = "banlist.json.corrupt-20260102T030405Z";
+    private const string CorruptName = "banlist.json" + CorruptSuffix;
 
-    private readonly TempDirectory dir = new();
-    private readonly FakeTimeProvider clock = new(Now);
-
-    public void Dispose() => dir.Dispose();
-
-    private BanListFile Store() => BanListFile.InDirectory(dir.Path, clock);
+    private BanListFile Store() => BanListFile.InDirectory(Dir.Path, Clock);
 
     private static BanEntry Ban(string ip, int createdHoursAgo, int untilHoursAhead, string? reason = null) =>
         new(IPAddress.Parse(ip), Now.AddHours(-createdHoursAgo), Now.AddHours(untilHoursAhead), reason);
@@ -25,13 +21,7 @@ public sealed class BanListFileTests : IDisposable
     public void Load_NoFile_Missing()
     {
         Assert.IsType<BanListLoadResult.Missing>(Store().Load());
-        Assert.Empty(dir.FileNames());
-    }
-
-    [Fact]
-    public void Load_DataDirectoryDoesNotExist_Missing()
-    {
-        Assert.IsType<BanListLoadResult.Missing>(BanListFile.InDirectory(dir.Combine("not-yet"), clock).Load());
+        Assert.Empty(Dir.FileNames());
     }
 
     [Fact]
@@ -47,7 +37,8 @@ public sealed class BanListFileTests : IDisposable
 
         store.Save(bans);
 
-        Assert.Equal(["banlist.json"], dir.FileNames());
+        Assert.Equal(["banlist.json"], Dir.FileNames());
+        Assert.Equal(BanListFile.Serialize(bans), File.ReadAllBytes(store.FilePath));
         var loaded = Assert.IsType<BanListLoadResult.Loaded>(store.Load());
         Assert.Equal(0, loaded.Dropped);
         Assert.Equal(bans.OrderBy(b => b.Address.ToString()), loaded.Entries.OrderBy(b => b.Address.ToString()));
@@ -56,13 +47,13 @@ public sealed class BanListFileTests : IDisposable
     [Fact]
     public void SaveThenLoad_ThroughBanList_SameBans()
     {
-        var list = new BanList(timeProvider: clock);
+        var list = new BanList(timeProvider: Clock);
         list.Ban(IPAddress.Parse("198.51.100.7"), "a");
         list.Ban(IPAddress.Parse("2001:db8::7"), "b", TimeSpan.FromDays(3));
         var store = Store();
 
         store.Save(list.List());
-        var restored = new BanList(timeProvider: clock);
+        var restored = new BanList(timeProvider: Clock);
         restored.Restore(Assert.IsType<BanListLoadResult.Loaded>(store.Load()).Entries);
 
         Assert.Equal(list.List(), restored.List());
@@ -106,7 +97,7 @@ public sealed class BanListFileTests : IDisposable
               ]
             }
             """;
-        File.WriteAllText(dir.Combine("banlist.json"), json);
+        File.WriteAllText(Dir.Combine("banlist.json"), json);
 
         var loaded = Assert.IsType<BanListLoadResult.Loaded>(Store().Load());
 
@@ -134,7 +125,7 @@ public sealed class BanListFileTests : IDisposable
         var store = Store();
         store.Save([Ban("198.51.100.7", 1, 1)]);
 
-        clock.Advance(TimeSpan.FromHours(1));
+        Clock.Advance(TimeSpan.FromHours(1));
 
         Assert.Empty(Assert.IsType<BanListLoadResult.Loaded>(store.Load()).Entries);
     }
@@ -154,7 +145,7 @@ public sealed class BanListFileTests : IDisposable
     [Fact]
     public void Load_FarFutureUntil_Clamped()
     {
-        File.WriteAllText(dir.Combine("banlist.json"),
+        File.WriteAllText(Dir.Combine("banlist.json"),
             """{"banned_nets":[{"version":1,"ban_created":0,"banned_until":9223372036854775807,"address":"198.51.100.7/32"}]}""");
 
         var loaded = Assert.IsType<BanListLoadResult.Loaded>(Store().Load());
@@ -178,29 +169,15 @@ public sealed class BanListFileTests : IDisposable
     [InlineData("""{"banned_nets": [{"version": 1, "ban_created": 1, "banned_until": 2, "address": 7}]}""")]
     public void Load_Corrupt_MovedAsideAndCorrupt(string content)
     {
-        File.WriteAllText(dir.Combine("banlist.json"), content);
+        File.WriteAllText(Dir.Combine("banlist.json"), content);
         var store = Store();
 
         var corrupt = Assert.IsType<BanListLoadResult.Corrupt>(store.Load());
 
-        Assert.Equal(dir.Combine(CorruptName), corrupt.MovedTo);
-        Assert.Equal([CorruptName], dir.FileNames());
-        Assert.Equal(content, File.ReadAllText(dir.Combine(CorruptName)));
+        Assert.Equal(Dir.Combine(CorruptName), corrupt.MovedTo);
+        Assert.Equal([CorruptName], Dir.FileNames());
+        Assert.Equal(content, File.ReadAllText(Dir.Combine(CorruptName)));
         Assert.IsType<BanListLoadResult.Missing>(store.Load());
-    }
-
-    [Fact]
-    public void Load_CorruptTwiceInOneSecond_SecondGetsSuffix()
-    {
-        var store = Store();
-        File.WriteAllText(store.FilePath, "garbage 1");
-        store.Load();
-        File.WriteAllText(store.FilePath, "garbage 2");
-
-        var corrupt = Assert.IsType<BanListLoadResult.Corrupt>(store.Load());
-
-        Assert.Equal(dir.Combine(CorruptName + "-1"), corrupt.MovedTo);
-        Assert.Equal([CorruptName, CorruptName + "-1"], dir.FileNames());
     }
 
     [Fact]
@@ -212,38 +189,21 @@ public sealed class BanListFileTests : IDisposable
         Assert.IsType<BanListLoadResult.Corrupt>(store.Load());
     }
 
-    [Fact]
-    public void Load_LeftoverTempFile_DeletedAndOldFileUsed()
-    {
-        var store = Store();
-        store.Save([Ban("198.51.100.7", 1, 1)]);
-        File.WriteAllText(store.TempPath, "half a file");
-
-        var loaded = Assert.IsType<BanListLoadResult.Loaded>(store.Load());
-
-        Assert.Single(loaded.Entries);
-        Assert.Equal(["banlist.json"], dir.FileNames());
-    }
-
+    // Step names, not values: DurableSaveStep is internal and a public test method cannot take it.
     [Theory]
-    [InlineData(nameof(BanListSaveStep.Written))]
-    [InlineData(nameof(BanListSaveStep.BeforeRename))]
+    [InlineData(nameof(DurableSaveStep.Written))]
+    [InlineData(nameof(DurableSaveStep.BeforeRename))]
     public void Save_CrashBeforeRename_OldFileIntact(string stepName)
     {
-        var step = Enum.Parse<BanListSaveStep>(stepName);
+        var step = Enum.Parse<DurableSaveStep>(stepName);
         var store = Store();
         store.Save([Ban("198.51.100.7", 1, 1)]);
         byte[] before = File.ReadAllBytes(store.FilePath);
-        store.StepHook = s =>
-        {
-            if (s == step)
-                throw new IOException("simulated crash");
-        };
 
-        Assert.Throws<IOException>(() => store.Save([Ban("203.0.113.1", 1, 1)]));
+        SaveCrash.FailAt(store.Durable, step, () => store.Save([Ban("203.0.113.1", 1, 1)]));
 
         Assert.Equal(before, File.ReadAllBytes(store.FilePath));
-        Assert.Equal(["banlist.json"], dir.FileNames());
+        Assert.Equal(["banlist.json"], Dir.FileNames());
     }
 
     [Fact]
@@ -251,46 +211,35 @@ public sealed class BanListFileTests : IDisposable
     {
         var store = Store();
         store.Save([Ban("198.51.100.7", 1, 1)]);
-        store.StepHook = s =>
-        {
-            if (s == BanListSaveStep.Renamed)
-                throw new IOException("simulated crash");
-        };
 
-        Assert.Throws<IOException>(() => store.Save([Ban("203.0.113.1", 1, 1)]));
+        SaveCrash.FailAt(store.Durable, DurableSaveStep.Renamed, () => store.Save([Ban("203.0.113.1", 1, 1)]));
 
-        store.StepHook = null;
         var loaded = Assert.IsType<BanListLoadResult.Loaded>(store.Load());
         Assert.Equal("203.0.113.1", Assert.Single(loaded.Entries).Address.ToString());
     }
 
     [Fact]
-    public void Save_TempFileContent_IsTheNewFileBeforeRename()
+    public void Save_NoBans_LoadsEmptyList()
     {
         var store = Store();
-        byte[]? tempAtRename = null;
-        store.StepHook = s =>
-        {
-            if (s == BanListSaveStep.BeforeRename)
-                tempAtRename = File.ReadAllBytes(store.TempPath);
-        };
-        BanEntry[] bans = [Ban("198.51.100.7", 1, 1)];
-
-        store.Save(bans);
-
-        Assert.Equal(BanListFile.Serialize(bans), tempAtRename);
-        Assert.Equal(BanListFile.Serialize(bans), File.ReadAllBytes(store.FilePath));
-    }
-
-    [Fact]
-    public void Save_DataDirectoryMissing_CreatesIt()
-    {
-        var store = BanListFile.InDirectory(dir.Combine("sub"), clock);
 
         store.Save([]);
 
-        Assert.True(File.Exists(Path.Combine(dir.Path, "sub", "banlist.json")));
         Assert.Empty(Assert.IsType<BanListLoadResult.Loaded>(store.Load()).Entries);
+    }
+
+    [Fact]
+    public void Load_FileLargerThanLimit_CorruptWithoutReading()
+    {
+        var store = Store();
+        using (var f = File.Create(store.FilePath))
+            f.SetLength(BanListFile.MaxFileBytes + 1); // sparse: no real disk use
+
+        var corrupt = Assert.IsType<BanListLoadResult.Corrupt>(store.Load());
+
+        Assert.Contains("more than a ban list can be", corrupt.Reason);
+        Assert.Equal(Dir.Combine(CorruptName), corrupt.MovedTo);
+        Assert.Equal(BanListFile.MaxFileBytes + 1, new FileInfo(corrupt.MovedTo!).Length);
     }
 
     [Fact]
@@ -310,33 +259,5 @@ public sealed class BanListFileTests : IDisposable
 
         Assert.Contains("\"banned_nets\"", text);
         Assert.EndsWith("\n", text);
-    }
-}
-
-/// <summary>A fresh directory under the system temp path, deleted on dispose.</summary>
-internal sealed class TempDirectory : IDisposable
-{
-    public TempDirectory()
-    {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "actornode-bans-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Path);
-    }
-
-    public string Path { get; }
-
-    public string Combine(string name) => System.IO.Path.Combine(Path, name);
-
-    public string[] FileNames() =>
-        Directory.GetFiles(Path).Select(f => System.IO.Path.GetFileName(f)!).OrderBy(n => n, StringComparer.Ordinal).ToArray();
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Path, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
     }
 }

@@ -1,9 +1,8 @@
 using System.Runtime.InteropServices;
 
-namespace ActorNode.Connections.Persistence;
+namespace ActorNode.Storage;
 
-/// <summary>Makes a rename durable: fsync on the directory that holds the file (a copy of ActorNode.AddrBook's
-/// internal DirectorySync, until the two share one). .NET has no API for it, so on
+/// <summary>Makes a rename durable: fsync on the directory that holds the file. .NET has no API for it, so on
 /// Unix-like systems we call <c>open(dir, O_RDONLY)</c>, <c>fsync</c>, <c>close</c> from libc (plain int
 /// parameters, no unsafe code). O_RDONLY is 0 on every such system, and a directory may be opened read-only
 /// without O_DIRECTORY, whose value differs between architectures. On Windows there is no portable way
