@@ -114,8 +114,10 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
     private void Handshaking()
     {
         Receive<VersionAccepted>(_ => Apply(_handshake.State == HandshakeState.AwaitingRuling ? _handshake.Accept() : []));
+        // A refusal is the node's own ruling (self connection, ban, service policy), not the peer's fault: no score.
         Receive<VersionRefused>(refused =>
-            Apply(_handshake.State == HandshakeState.AwaitingRuling ? _handshake.Refuse(refused.Reason, refused.Reject) : []));
+            Apply(_handshake.State == HandshakeState.AwaitingRuling ? _handshake.Refuse(refused.Reason, refused.Reject) : [],
+                refusedByNode: true));
         Receive<HandshakeDeadline>(_ => Misbehaved(PeerFault.HandshakeTimeout, null,
             $"no handshake within {_settings.HandshakeTimeout.TotalSeconds:0} s"));
         Common();
@@ -187,7 +189,7 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
 
     // ---- Handshake -----------------------------------------------------------------------------------------------
 
-    private void Apply(IReadOnlyList<HandshakeAction> actions)
+    private void Apply(IReadOnlyList<HandshakeAction> actions, bool refusedByNode = false)
     {
         foreach (var action in actions)
         {
@@ -202,7 +204,8 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
                     break;
                 case HandshakeAction.Failed failed:
                     if (failed.Reject is not null) Send(failed.Reject, SendPriority.High);
-                    _manager.Tell(new PeerMisbehaved(Id, _settings.Remote, PeerFault.Handshake, null, failed.Reason));
+                    if (!refusedByNode)
+                        _manager.Tell(new PeerMisbehaved(Id, _settings.Remote, PeerFault.Handshake, null, failed.Reason));
                     Disconnect(failed.Reason, abort: failed.Reject is null);
                     break;
                 case HandshakeAction.Completed completed:
