@@ -446,6 +446,8 @@ public sealed class ConnManagerActor : ReceiveActor, IWithTimers, IWithStash
     private void OnPeerMessage(ReceivedFromPeer received)
     {
         if (!_peers.TryGetValue(received.PeerId, out var peer) || !peer.Ready) return;
+        // A peer we have just banned is on its way out: what it sent meanwhile is neither scored nor served.
+        if (_bans.IsBanned(peer.Remote.Address, Now)) return;
         switch (received.Message)
         {
             case AddrMessage addr:
@@ -465,13 +467,48 @@ public sealed class ConnManagerActor : ReceiveActor, IWithTimers, IWithStash
             case FilterLoadMessage or FilterAddMessage or FilterClearMessage:
                 // We do not offer NODE_BLOOM: btcd disconnects, and scores 100 when the peer should know (BIP111).
                 if (peer.ProtocolVersion >= ProtocolVersion.Bip0111)
-                    Score(peer, BanPenalty.BloomWhileDisabled(received.Message.Command));
+                    Score(peer.Remote.Address, BanPenalty.BloomWhileDisabled(received.Message.Command));
                 peer.Actor.Tell(new DisconnectPeer($"{received.Message.Command} without NODE_BLOOM"));
                 break;
             case MemPoolMessage:
                 peer.Actor.Tell(new DisconnectPeer("mempool without NODE_BLOOM"));
                 break;
+            case GetDataMessage getData:
+                // btcd OnGetData: an empty request is ignored; a large one scores ⌊n·99/50,000⌋ transient points
+                // before anything is served, and a peer that this bans is not served.
+                if (getData.Inventory.Length == 0) break;
+                if (!Score(peer.Remote.Address, BanPenalty.GetData(getData.Inventory.Length))) _sync.Forward(received);
+                break;
+            case NotFoundMessage notFound:
+                OnNotFound(peer, notFound, received);
+                break;
         }
+    }
+
+    /// <summary>btcd OnNotFound: an entry that is no block or transaction disconnects (no score); otherwise 20
+    /// persistent points per block, then 10 transient points per transaction, each stopping if it bans; then the
+    /// sync actor hears of it. Beyond btcd, a BIP339 MSG_WTX entry counts as a transaction (we send wtxidrelay).</summary>
+    private void OnNotFound(PeerEntry peer, NotFoundMessage notFound, ReceivedFromPeer received)
+    {
+        int blocks = 0, transactions = 0;
+        foreach (var item in notFound.Inventory)
+        {
+            switch (item.Type)
+            {
+                case InvType.Block or InvType.WitnessBlock:
+                    blocks++;
+                    break;
+                case InvType.Tx or InvType.WitnessTx or InvType.Wtx:
+                    transactions++;
+                    break;
+                default:
+                    peer.Actor.Tell(new DisconnectPeer($"invalid inventory type {item.Type} in notfound"));
+                    return;
+            }
+        }
+        if (blocks > 0 && Score(peer.Remote.Address, BanPenalty.NotFoundBlocks(blocks))) return;
+        if (transactions > 0 && Score(peer.Remote.Address, BanPenalty.NotFoundTransactions(transactions))) return;
+        _sync.Forward(received);
     }
 
     private void OnAddresses(PeerEntry peer, IReadOnlyList<NetAddressV2> addresses)
@@ -494,9 +531,10 @@ public sealed class ConnManagerActor : ReceiveActor, IWithTimers, IWithStash
             target.Actor.Tell(new SendAddresses(fresh));
     }
 
+    /// <summary>Scores a peer's fault against its IP. The report is scored even when the peer has already gone: its
+    /// Terminated (a system message) may overtake the report in our mailbox.</summary>
     private void OnMisbehaved(PeerMisbehaved misbehaved)
     {
-        if (!_peers.TryGetValue(misbehaved.PeerId, out var peer)) return;
         var penalty = misbehaved.Fault switch
         {
             PeerFault.Codec when misbehaved.CodecError is { } error => BanPenalty.ForWireError(error, misbehaved.Detail),
@@ -504,21 +542,25 @@ public sealed class ConnManagerActor : ReceiveActor, IWithTimers, IWithStash
                 or PeerFault.Handshake => BanPenalty.ForWireError(WireError.Malformed, misbehaved.Detail),
             _ => (BanPenalty?)null, // stalls, idleness, slowness and timeouts disconnect without a score, as in btcd
         };
-        _log.Debug("Peer {PeerId} {Remote} misbehaved: {Fault} {Detail}", peer.Id, peer.Remote, misbehaved.Fault, misbehaved.Detail);
-        if (penalty is { } p) Score(peer, p);
+        _log.Debug("Peer {PeerId} {Remote} misbehaved: {Fault} {Detail}", misbehaved.PeerId, misbehaved.Remote,
+            misbehaved.Fault, misbehaved.Detail);
+        if (penalty is { } p) Score(misbehaved.Remote.Address, p);
     }
 
-    private void Score(PeerEntry peer, BanPenalty penalty)
+    /// <summary>btcd addBanScore: raises the IP's score; returns true when it bans (and so disconnects) the IP.</summary>
+    private bool Score(IPAddress address, BanPenalty penalty)
     {
-        var outcome = _scores.Add(peer.Remote.Address, penalty);
+        var outcome = _scores.Add(address, penalty);
         switch (outcome.Verdict)
         {
             case BanVerdict.Warning:
-                _log.Warning("Misbehaving peer {Remote}: {Detail} (ban score {Score})", peer.Remote, penalty.Detail, outcome.Score);
-                break;
+                _log.Warning("Misbehaving peer {Remote}: {Detail} (ban score {Score})", address, penalty.Detail, outcome.Score);
+                return false;
             case BanVerdict.Ban:
-                Ban(peer.Remote.Address, $"ban score {outcome.Score}: {penalty.Detail}", null);
-                break;
+                Ban(address, $"ban score {outcome.Score}: {penalty.Detail}", null);
+                return true;
+            default:
+                return false;
         }
     }
 

@@ -272,8 +272,10 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
             case UnknownMessage unknown:
                 _log.Debug("Peer {PeerId} sent unknown command {Command} ({Length} bytes)", Id, unknown.Command, unknown.Payload.Length);
                 break;
+            // getdata and notfound go to the manager first: it scores them (btcd server OnGetData, OnNotFound) and
+            // passes them on to the sync actor unless the score bans the peer.
             case AddrMessage or AddrV2Message or GetAddrMessage or FilterLoadMessage or FilterAddMessage
-                or FilterClearMessage or AlertMessage or MemPoolMessage:
+                or FilterClearMessage or AlertMessage or MemPoolMessage or GetDataMessage or NotFoundMessage:
                 _manager.Tell(new ReceivedFromPeer(Id, message));
                 break;
             default:

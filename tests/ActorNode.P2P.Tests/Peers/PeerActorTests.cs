@@ -229,9 +229,19 @@ public sealed class PeerActorTests : Akka.TestKit.Xunit2.TestKit
         peer.Tell(new SendToPeer(new GetDataMessage([new InvVector(InvType.WitnessBlock, Hash256.Zero)])));
         Written<GetDataMessage>(peer);
         Feed(peer, new NotFoundMessage([new InvVector(InvType.WitnessBlock, Hash256.Zero)]));
-        _sync.ExpectMsg<ReceivedFromPeer>();
+        // To the manager, which scores it (btcd OnNotFound) and passes it on to the sync actor.
+        Assert.IsType<NotFoundMessage>(_manager.ExpectMsg<ReceivedFromPeer>().Message);
         for (int i = 0; i < 6; i++) Scheduler.Advance(TimeSpan.FromSeconds(15));
         _manager.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
+    public void GetData_FromThePeer_GoesToTheManagerToBeScored()
+    {
+        var peer = ReadyOutbound();
+        Feed(peer, new GetDataMessage([new InvVector(InvType.WitnessBlock, Hash256.Zero)]));
+        Assert.IsType<GetDataMessage>(_manager.ExpectMsg<ReceivedFromPeer>().Message);
+        _sync.ExpectNoMsg(TimeSpan.FromMilliseconds(100)); // the manager forwards it unless the score bans
     }
 
     private static InvVector Tx(byte n)
