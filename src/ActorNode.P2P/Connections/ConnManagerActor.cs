@@ -39,6 +39,9 @@ public sealed class ConnManagerActor : ReceiveActor, IWithTimers, IWithStash
     private readonly BanScoreTable _scores;
     private readonly BanListFile? _banFile;
     private readonly InboundAdmission _admission = new();
+    /// <summary>Core's addr rate limit, per peer, deciding what we relay (the address book applies its own, with the
+    /// same parameters, to what it stores).</summary>
+    private readonly AddrRateLimiter _relayLimit = new(AddrRateLimitOptions.Core);
 
     private readonly Dictionary<long, PeerEntry> _peers = [];
     private readonly Dictionary<IActorRef, long> _peerByActor = [];
@@ -439,6 +442,8 @@ public sealed class ConnManagerActor : ReceiveActor, IWithTimers, IWithStash
         if (_peers.TryGetValue(peerId, out var peer) && peer.Ready && peer.SourceAddress is { } source)
         {
             _addrBook.Tell(new ExpectAddresses(source));
+            _relayLimit.Credit(RelayKey(peer), Now); // Core: the answer may be large
+            peer.AwaitingAddrResponse = true;
             peer.Actor.Tell(new SendToPeer(GetAddrMessage.Instance));
         }
     }
@@ -520,11 +525,23 @@ public sealed class ConnManagerActor : ReceiveActor, IWithTimers, IWithStash
         }
         _addrBook.Tell(new AddAddresses(addresses, peer.SourceAddress!, AddressOrigin.Peer));
 
-        // Beyond btcd, Bitcoin Core's gossip: a small unsolicited message of fresh addresses goes on to one or two
-        // random peers, so a new node's address spreads.
-        if (addresses.Count > 10) return;
-        long now = Now.ToUnixTimeSeconds();
-        var fresh = addresses.Where(a => Math.Abs(now - a.Timestamp) <= 600).ToList();
+        // Beyond btcd, Bitcoin Core's gossip: a small unsolicited message of fresh, routable addresses goes on to one
+        // or two random peers, so a new node's address spreads. As in Core, every address costs the sender a token
+        // of its rate limit (one to start, 0.1 a second) and only those that got one are relayed, so a flood of
+        // small addr messages is not amplified to our other peers; nor is the answer to our getaddr.
+        bool answersGetAddr = peer.AwaitingAddrResponse;
+        if (addresses.Count < WireLimits.MaxAddrPerMessage) peer.AwaitingAddrResponse = false;
+        var key = RelayKey(peer);
+        var now = Now;
+        _relayLimit.Refill(key, now);
+        var fresh = new List<NetAddressV2>();
+        foreach (var address in addresses)
+        {
+            if (!_relayLimit.TryTake(key, now)) continue;
+            if (addresses.Count <= 10 && !answersGetAddr && Math.Abs(now.ToUnixTimeSeconds() - address.Timestamp) <= 600
+                && NetworkGroups.IsRoutable(address))
+                fresh.Add(address);
+        }
         if (fresh.Count == 0) return;
         var others = ReadyPeers().Where(p => p.Id != peer.Id).ToList();
         foreach (var target in others.OrderBy(_ => Random.Shared.Next()).Take(2))
@@ -616,6 +633,7 @@ public sealed class ConnManagerActor : ReceiveActor, IWithTimers, IWithStash
             else _outboundGroups[group] = count - 1;
         }
         if (peer.SourceAddress is { } source) _addrBook.Tell(new SourceGone(source));
+        _relayLimit.Forget(RelayKey(peer));
         if (peer.Ready) _sync.Tell(new PeerGone(peer.Id, peer.Remote, peer.Inbound, peer.GoneReason ?? "stopped", true));
         _log.Debug("Peer {PeerId} {Remote} gone: {Reason}", peer.Id, peer.Remote, peer.GoneReason ?? "stopped");
         if (peer.RequestId is not { } requestId) return;
@@ -630,6 +648,8 @@ public sealed class ConnManagerActor : ReceiveActor, IWithTimers, IWithStash
         Carry(_requests.Disconnected(requestId, retry: false));
         if (_requests.Options.Automatic) Self.Tell(StartAutomatic.Instance);
     }
+
+    private static string RelayKey(PeerEntry peer) => peer.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private sealed class PeerEntry(long id, IActorRef actor, IPEndPoint remote, bool inbound, long? requestId, ulong nonce)
     {
@@ -647,6 +667,8 @@ public sealed class ConnManagerActor : ReceiveActor, IWithTimers, IWithStash
         public bool Ready { get; set; }
         public string? Group { get; set; }
         public bool AnsweredGetAddr { get; set; }
+        /// <summary>We sent getaddr and its answer has not come (Core m_getaddr_sent): addresses are not relayed.</summary>
+        public bool AwaitingAddrResponse { get; set; }
         public AdmissionTicket? Admission { get; set; }
         public bool? RetryOnGone { get; set; }
         public string? GoneReason { get; set; }

@@ -1,6 +1,10 @@
+using System.Collections.Immutable;
+using System.Net;
+using ActorNode.P2P.AddrBook;
 using ActorNode.Wire;
 using ActorNode.Wire.Messages;
 using ActorNode.Wire.Primitives;
+using Akka.Actor;
 
 namespace ActorNode.P2P.Tests.Hostile;
 
@@ -12,6 +16,8 @@ namespace ActorNode.P2P.Tests.Hostile;
 /// frame above the size limit is one too (Oversized: 25 transient, disconnect);</item>
 /// <item>getdata scores ⌊n·99/50,000⌋ transient, notfound 20 persistent per block and 10 transient per transaction,
 /// as btcd's server (a full getdata does not ban, two do);</item>
+/// <item>addr is rate-limited (Core: one token, then 0.1 a second) and only what passes is relayed, so a flood of
+/// small addr messages does not turn into a flood to the other peers;</item>
 /// <item>mempool without NODE_BLOOM disconnects without a score (btcd).</item>
 /// </list>
 /// An honest peer from 127.0.0.1 stays connected throughout.</summary>
@@ -161,6 +167,38 @@ public sealed class HostileFloodTests(Xunit.Abstractions.ITestOutputHelper outpu
         Assert.True(await again.SendAsync(new NotFoundMessage(RawFrames.Inventory(5, InvType.Block))));
         await again.PingAsync();
         await AssertNoBansAsync(node);
+    }
+
+    [Fact]
+    public async Task AddrFlood_IsRateLimited_AndNotRelayedToOtherPeers_ThenAnOversizedCountDisconnects()
+    {
+        var node = await StartNodeAsync();
+        var honest = await HonestPeerAsync(node);
+        var hostile = await HostilePeerAsync(node);
+
+        // 300 addr messages of one fresh, routable address each: Core's gossip would forward each to two peers,
+        // but only what passes the sender's rate limit (one token to start, 0.1 a second) may be relayed.
+        uint now = (uint)DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var flood = Enumerable.Range(0, 300).SelectMany(i => hostile.Frame(new AddrMessage([
+            new NetAddress(ServiceFlags.Network | ServiceFlags.Witness, IPAddress.Parse($"{20 + i / 250}.{i % 250 + 1}.7.9"), 8333, now)]))).ToArray();
+        Assert.True(await hostile.SendAsync(flood));
+        await hostile.PingAsync(); // every addr was read and handed to the connection manager before this pong
+        await AwaitConnectionsAsync(node, inbound: 2); // and the manager has dealt with them all
+
+        await honest.PingAsync(); // anything relayed to the honest peer came before this pong
+        // The first address took the one token and went on (gossip still works); the other 299 found none.
+        var relayed = honest.Received.OfType<AddrMessage>().SelectMany(m => m.Addresses).ToList();
+        Assert.Empty(honest.Received.OfType<AddrV2Message>()); // the honest peer did not send sendaddrv2
+        Assert.Equal(IPAddress.Parse("20.1.7.9"), Assert.Single(relayed).Address);
+        var stats = await node.AddrBook.Ask<AddrBookStats>(GetAddrBookStats.Instance, Patience);
+        Assert.True(stats.RateLimited >= 290, $"the address book dropped {stats.RateLimited} addresses over the rate limit");
+        await AssertNoBansAsync(node); // Core and btcd do not score addr floods
+
+        // A count of 1,001 addresses: TooMany, 20 persistent points and a disconnect.
+        Assert.True(await hostile.SendAsync(RawFrames.Frame("addr", RawFrames.CompactSize(1001))));
+        Assert.Empty(await hostile.ReadUntilClosedAsync());
+        await AssertNoBansAsync(node);
+        await AssertUndisturbedAsync(node, honest);
     }
 
     [Fact]
