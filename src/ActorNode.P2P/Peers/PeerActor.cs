@@ -52,7 +52,10 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
     private long _feeFilter;
 
     private readonly DateTimeOffset _connectedAt;
+    /// <summary>When the last whole message arrived (the connection time before the first): the idle timer's
+    /// reference. Bytes that do not complete a message do not count (btcd resets its idle timer per message).</summary>
     private DateTimeOffset _lastReceive;
+    private bool _receivedMessage;
     private DateTimeOffset? _lastSend;
     private long _bytesSent, _bytesReceived;
     private ulong? _pingNonce;
@@ -157,11 +160,12 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
     private void OnReceived(ReadOnlySpan<byte> data)
     {
         _bytesReceived += data.Length;
-        _lastReceive = Now;
         try
         {
             while (_closeReason is null && _decoder.TryRead(ref data, out var message))
             {
+                _lastReceive = Now;
+                _receivedMessage = true;
                 if (_ready is null) Apply(_handshake.Receive(message));
                 else Dispatch(message);
             }
@@ -411,7 +415,7 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
         return new PeerStats(Id, _settings.Remote, _settings.Local, _settings.Inbound,
             remote?.Services ?? ServiceFlags.None, remote?.ProtocolVersion ?? 0, remote?.UserAgent ?? "",
             remote?.StartHeight ?? 0, _lastBlockHeight, _connectedAt, _lastSend,
-            _bytesReceived > 0 ? _lastReceive : null, _bytesSent, _bytesReceived,
+            _receivedMessage ? _lastReceive : null, _bytesSent, _bytesReceived,
             remote is null ? TimeSpan.Zero : TimeSpan.FromSeconds(remote.Timestamp - _connectedAt.ToUnixTimeSeconds()),
             _pingNonce, _pingSentAt, _pingTime, _ready is not null, _ready?.WantsAddrV2 ?? false, _prefersHeaders, _feeFilter);
     }
