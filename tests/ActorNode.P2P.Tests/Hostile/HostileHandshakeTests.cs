@@ -1,9 +1,12 @@
 using System.Diagnostics;
+using System.Net;
 using System.Text;
 using ActorNode.Chain;
+using ActorNode.P2P.Connections;
 using ActorNode.Wire;
 using ActorNode.Wire.Encoding;
 using ActorNode.Wire.Messages;
+using Akka.Actor;
 
 namespace ActorNode.P2P.Tests.Hostile;
 
@@ -189,5 +192,34 @@ public sealed class HostileHandshakeTests(Xunit.Abstractions.ITestOutputHelper o
         Assert.InRange(elapsed, ShortHandshake - TimeSpan.FromMilliseconds(300), ShortHandshake + TimeSpan.FromSeconds(5));
         await AssertNoBansAsync(node);
         await AssertUndisturbedAsync(node, honest);
+    }
+
+    [Fact]
+    public async Task SilentConnections_FromOneNetwork_AreCappedAtEightPendingHandshakes_OtherNetworksUnaffected()
+    {
+        var node = await StartNodeAsync();
+        var honest = await HonestPeerAsync(node); // its handshake is done: it holds no pending slot
+        var silent = new List<RawPeer>();
+        for (int i = 0; i < 8; i++) silent.Add(await ConnectAsync(node, Hostile));
+        await AwaitAssertAsync(async () =>
+            Assert.Equal(9, (await node.Manager.Ask<PeerInfoList>(GetPeerInfo.Instance, Patience)).Peers.Count),
+            Patience, TimeSpan.FromMilliseconds(20));
+
+        // btcd internal/inbound: at most 8 unfinished handshakes per /24, so a ninth from 127.0.0.0/24 is refused
+        // at once, while another /24 is not.
+        await AssertRefusedAsync(node, Neighbour);
+        var other = await ConnectAndHandshakeAsync(node, IPAddress.Parse("127.0.1.1"));
+        await other.PingAsync();
+        await AssertUndisturbedAsync(node, honest, inbound: 2);
+        await AssertNoBansAsync(node);
+
+        // The slots come back as the silent connections go.
+        foreach (var client in silent) await client.DisposeAsync();
+        await AwaitAssertAsync(async () =>
+            Assert.Equal(2, (await node.Manager.Ask<PeerInfoList>(GetPeerInfo.Instance, Patience)).Peers.Count),
+            Patience, TimeSpan.FromMilliseconds(20));
+        var neighbour = await ConnectAndHandshakeAsync(node, Neighbour);
+        await neighbour.PingAsync();
+        await AssertUndisturbedAsync(node, honest, inbound: 3);
     }
 }
