@@ -39,6 +39,9 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
     private readonly BanScoreTable _scores;
     private readonly BanListFile? _banFile;
     private readonly InboundAdmission _admission = new();
+    /// <summary>Core's addr rate limit, per peer, deciding what we relay (the address book applies its own, with the
+    /// same parameters, to what it stores).</summary>
+    private readonly AddrRateLimiter _relayLimit = new(AddrRateLimitOptions.Core);
 
     private readonly Dictionary<long, PeerEntry> _peers = [];
     private readonly Dictionary<IActorRef, long> _peerByActor = [];
@@ -455,6 +458,8 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
         if (_peers.TryGetValue(peerId, out var peer) && peer.Ready && peer.SourceAddress is { } source)
         {
             _addrBook.Tell(new ExpectAddresses(source));
+            _relayLimit.Credit(RelayKey(peer), Now); // Core: the answer may be large
+            peer.AwaitingAddrResponse = true;
             peer.Actor.Tell(new SendToPeer(GetAddrMessage.Instance));
         }
     }
@@ -462,6 +467,8 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
     private void OnPeerMessage(ReceivedFromPeer received)
     {
         if (!_peers.TryGetValue(received.PeerId, out var peer) || !peer.Ready) return;
+        // A peer we have just banned is on its way out: what it sent meanwhile is neither scored nor served.
+        if (_bans.IsBanned(peer.Remote.Address, Now)) return;
         switch (received.Message)
         {
             case AddrMessage addr:
@@ -481,13 +488,48 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
             case FilterLoadMessage or FilterAddMessage or FilterClearMessage:
                 // We do not offer NODE_BLOOM: btcd disconnects, and scores 100 when the peer should know (BIP111).
                 if (peer.ProtocolVersion >= ProtocolVersion.Bip0111)
-                    Score(peer, BanPenalty.BloomWhileDisabled(received.Message.Command));
+                    Score(peer.Remote.Address, BanPenalty.BloomWhileDisabled(received.Message.Command));
                 peer.Actor.Tell(new DisconnectPeer($"{received.Message.Command} without NODE_BLOOM"));
                 break;
             case MemPoolMessage:
                 peer.Actor.Tell(new DisconnectPeer("mempool without NODE_BLOOM"));
                 break;
+            case GetDataMessage getData:
+                // btcd OnGetData: an empty request is ignored; a large one scores ⌊n·99/50,000⌋ transient points
+                // before anything is served, and a peer that this bans is not served.
+                if (getData.Inventory.Length == 0) break;
+                if (!Score(peer.Remote.Address, BanPenalty.GetData(getData.Inventory.Length))) _sync.Forward(received);
+                break;
+            case NotFoundMessage notFound:
+                OnNotFound(peer, notFound, received);
+                break;
         }
+    }
+
+    /// <summary>btcd OnNotFound: an entry that is no block or transaction disconnects (no score); otherwise 20
+    /// persistent points per block, then 10 transient points per transaction, each stopping if it bans; then the
+    /// sync actor hears of it. Beyond btcd, a BIP339 MSG_WTX entry counts as a transaction (we send wtxidrelay).</summary>
+    private void OnNotFound(PeerEntry peer, NotFoundMessage notFound, ReceivedFromPeer received)
+    {
+        int blocks = 0, transactions = 0;
+        foreach (var item in notFound.Inventory)
+        {
+            switch (item.Type)
+            {
+                case InvType.Block or InvType.WitnessBlock:
+                    blocks++;
+                    break;
+                case InvType.Tx or InvType.WitnessTx or InvType.Wtx:
+                    transactions++;
+                    break;
+                default:
+                    peer.Actor.Tell(new DisconnectPeer($"invalid inventory type {item.Type} in notfound"));
+                    return;
+            }
+        }
+        if (blocks > 0 && Score(peer.Remote.Address, BanPenalty.NotFoundBlocks(blocks))) return;
+        if (transactions > 0 && Score(peer.Remote.Address, BanPenalty.NotFoundTransactions(transactions))) return;
+        _sync.Forward(received);
     }
 
     private void OnAddresses(PeerEntry peer, IReadOnlyList<NetAddressV2> addresses)
@@ -499,20 +541,33 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
         }
         _addrBook.Tell(new AddAddresses(addresses, peer.SourceAddress!, AddressOrigin.Peer));
 
-        // Beyond btcd, Bitcoin Core's gossip: a small unsolicited message of fresh addresses goes on to one or two
-        // random peers, so a new node's address spreads.
-        if (addresses.Count > 10) return;
-        long now = Now.ToUnixTimeSeconds();
-        var fresh = addresses.Where(a => Math.Abs(now - a.Timestamp) <= 600).ToList();
+        // Beyond btcd, Bitcoin Core's gossip: a small unsolicited message of fresh, routable addresses goes on to one
+        // or two random peers, so a new node's address spreads. As in Core, every address costs the sender a token
+        // of its rate limit (one to start, 0.1 a second) and only those that got one are relayed, so a flood of
+        // small addr messages is not amplified to our other peers; nor is the answer to our getaddr.
+        bool answersGetAddr = peer.AwaitingAddrResponse;
+        if (addresses.Count < WireLimits.MaxAddrPerMessage) peer.AwaitingAddrResponse = false;
+        var key = RelayKey(peer);
+        var now = Now;
+        _relayLimit.Refill(key, now);
+        var fresh = new List<NetAddressV2>();
+        foreach (var address in addresses)
+        {
+            if (!_relayLimit.TryTake(key, now)) continue;
+            if (addresses.Count <= 10 && !answersGetAddr && Math.Abs(now.ToUnixTimeSeconds() - address.Timestamp) <= 600
+                && NetworkGroups.IsRoutable(address))
+                fresh.Add(address);
+        }
         if (fresh.Count == 0) return;
         var others = ReadyPeers().Where(p => p.Id != peer.Id).ToList();
         foreach (var target in others.OrderBy(_ => Random.Shared.Next()).Take(2))
             target.Actor.Tell(new SendAddresses(fresh));
     }
 
+    /// <summary>Scores a peer's fault against its IP. The report is scored even when the peer has already gone: its
+    /// Terminated (a system message) may overtake the report in our mailbox.</summary>
     private void OnMisbehaved(PeerMisbehaved misbehaved)
     {
-        if (!_peers.TryGetValue(misbehaved.PeerId, out var peer)) return;
         var penalty = misbehaved.Fault switch
         {
             PeerFault.Codec when misbehaved.CodecError is { } error => BanPenalty.ForWireError(error, misbehaved.Detail),
@@ -520,21 +575,25 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
                 or PeerFault.Handshake => BanPenalty.ForWireError(WireError.Malformed, misbehaved.Detail),
             _ => (BanPenalty?)null, // stalls, idleness, slowness and timeouts disconnect without a score, as in btcd
         };
-        _log.Debug("Peer {PeerId} {Remote} misbehaved: {Fault} {Detail}", peer.Id, peer.Remote, misbehaved.Fault, misbehaved.Detail);
-        if (penalty is { } p) Score(peer, p);
+        _log.Debug("Peer {PeerId} {Remote} misbehaved: {Fault} {Detail}", misbehaved.PeerId, misbehaved.Remote,
+            misbehaved.Fault, misbehaved.Detail);
+        if (penalty is { } p) Score(misbehaved.Remote.Address, p);
     }
 
-    private void Score(PeerEntry peer, BanPenalty penalty)
+    /// <summary>btcd addBanScore: raises the IP's score; returns true when it bans (and so disconnects) the IP.</summary>
+    private bool Score(IPAddress address, BanPenalty penalty)
     {
-        var outcome = _scores.Add(peer.Remote.Address, penalty);
+        var outcome = _scores.Add(address, penalty);
         switch (outcome.Verdict)
         {
             case BanVerdict.Warning:
-                _log.Warning("Misbehaving peer {Remote}: {Detail} (ban score {Score})", peer.Remote, penalty.Detail, outcome.Score);
-                break;
+                _log.Warning("Misbehaving peer {Remote}: {Detail} (ban score {Score})", address, penalty.Detail, outcome.Score);
+                return false;
             case BanVerdict.Ban:
-                Ban(peer.Remote.Address, $"ban score {outcome.Score}: {penalty.Detail}", null);
-                break;
+                Ban(address, $"ban score {outcome.Score}: {penalty.Detail}", null);
+                return true;
+            default:
+                return false;
         }
     }
 
@@ -590,6 +649,7 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
             else _outboundGroups[group] = count - 1;
         }
         if (peer.SourceAddress is { } source) _addrBook.Tell(new SourceGone(source));
+        _relayLimit.Forget(RelayKey(peer));
         if (peer.Ready) _sync.Tell(new PeerGone(peer.Id, peer.Remote, peer.Inbound, peer.GoneReason ?? "stopped", true));
         _log.Debug("Peer {PeerId} {Remote} gone: {Reason}", peer.Id, peer.Remote, peer.GoneReason ?? "stopped");
         if (peer.RequestId is not { } requestId) return;
@@ -604,6 +664,8 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
         Carry(_requests.Disconnected(requestId, retry: false));
         if (_requests.Options.Automatic) Self.Tell(StartAutomatic.Instance);
     }
+
+    private static string RelayKey(PeerEntry peer) => peer.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private sealed class PeerEntry(long id, IActorRef actor, IPEndPoint remote, bool inbound, long? requestId, ulong nonce)
     {
@@ -621,6 +683,8 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
         public bool Ready { get; set; }
         public string? Group { get; set; }
         public bool AnsweredGetAddr { get; set; }
+        /// <summary>We sent getaddr and its answer has not come (Core m_getaddr_sent): addresses are not relayed.</summary>
+        public bool AwaitingAddrResponse { get; set; }
         public AdmissionTicket? Admission { get; set; }
         public bool? RetryOnGone { get; set; }
         public string? GoneReason { get; set; }

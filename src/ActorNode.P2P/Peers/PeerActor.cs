@@ -52,7 +52,10 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
     private long _feeFilter;
 
     private readonly DateTimeOffset _connectedAt;
+    /// <summary>When the last whole message arrived (the connection time before the first): the idle timer's
+    /// reference. Bytes that do not complete a message do not count (btcd resets its idle timer per message).</summary>
     private DateTimeOffset _lastReceive;
+    private bool _receivedMessage;
     private DateTimeOffset? _lastSend;
     private long _bytesSent, _bytesReceived;
     private ulong? _pingNonce;
@@ -115,8 +118,10 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
     private void Handshaking()
     {
         Receive<VersionAccepted>(_ => Apply(_handshake.State == HandshakeState.AwaitingRuling ? _handshake.Accept() : []));
+        // A refusal is the node's own ruling (self connection, ban, service policy), not the peer's fault: no score.
         Receive<VersionRefused>(refused =>
-            Apply(_handshake.State == HandshakeState.AwaitingRuling ? _handshake.Refuse(refused.Reason, refused.Reject) : []));
+            Apply(_handshake.State == HandshakeState.AwaitingRuling ? _handshake.Refuse(refused.Reason, refused.Reject) : [],
+                refusedByNode: true));
         Receive<HandshakeDeadline>(_ => Misbehaved(PeerFault.HandshakeTimeout, null,
             $"no handshake within {_settings.HandshakeTimeout.TotalSeconds:0} s"));
         Common();
@@ -160,11 +165,12 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
     private void OnReceived(ReadOnlySpan<byte> data)
     {
         _bytesReceived += data.Length;
-        _lastReceive = Now;
         try
         {
             while (_closeReason is null && _decoder.TryRead(ref data, out var message))
             {
+                _lastReceive = Now;
+                _receivedMessage = true;
                 if (_ready is null) Apply(_handshake.Receive(message));
                 else Dispatch(message);
             }
@@ -192,7 +198,7 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
 
     // ---- Handshake -----------------------------------------------------------------------------------------------
 
-    private void Apply(IReadOnlyList<HandshakeAction> actions)
+    private void Apply(IReadOnlyList<HandshakeAction> actions, bool refusedByNode = false)
     {
         foreach (var action in actions)
         {
@@ -207,7 +213,8 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
                     break;
                 case HandshakeAction.Failed failed:
                     if (failed.Reject is not null) Send(failed.Reject, SendPriority.High);
-                    _manager.Tell(new PeerMisbehaved(Id, _settings.Remote, PeerFault.Handshake, null, failed.Reason));
+                    if (!refusedByNode)
+                        _manager.Tell(new PeerMisbehaved(Id, _settings.Remote, PeerFault.Handshake, null, failed.Reason));
                     Disconnect(failed.Reason, abort: failed.Reject is null);
                     break;
                 case HandshakeAction.Completed completed:
@@ -275,8 +282,10 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
             case UnknownMessage unknown:
                 _log.Debug("Peer {PeerId} sent unknown command {Command} ({Length} bytes)", Id, unknown.Command, unknown.Payload.Length);
                 break;
+            // getdata and notfound go to the manager first: it scores them (btcd server OnGetData, OnNotFound) and
+            // passes them on to the sync actor unless the score bans the peer.
             case AddrMessage or AddrV2Message or GetAddrMessage or FilterLoadMessage or FilterAddMessage
-                or FilterClearMessage or AlertMessage or MemPoolMessage:
+                or FilterClearMessage or AlertMessage or MemPoolMessage or GetDataMessage or NotFoundMessage:
                 _manager.Tell(new ReceivedFromPeer(Id, message));
                 break;
             default:
@@ -419,7 +428,7 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
         return new PeerStats(Id, _settings.Remote, _settings.Local, _settings.Inbound,
             remote?.Services ?? ServiceFlags.None, remote?.ProtocolVersion ?? 0, remote?.UserAgent ?? "",
             remote?.StartHeight ?? 0, _lastBlockHeight, _connectedAt, _lastSend,
-            _bytesReceived > 0 ? _lastReceive : null, _bytesSent, _bytesReceived,
+            _receivedMessage ? _lastReceive : null, _bytesSent, _bytesReceived,
             remote is null ? TimeSpan.Zero : TimeSpan.FromSeconds(remote.Timestamp - _connectedAt.ToUnixTimeSeconds()),
             _pingNonce, _pingSentAt, _pingTime, _ready is not null, _ready?.WantsAddrV2 ?? false, _prefersHeaders, _feeFilter,
             remote?.Relay ?? false, _pingNonce is not null && _pingSentAt is { } sent ? Now - sent : null,

@@ -47,8 +47,9 @@ public sealed record RuleOnVersion(long PeerId, IPEndPoint Remote, bool Inbound,
 /// <summary>The handshake completed: the peer is ready (btcd peer verack → server peerAdd).</summary>
 public sealed record PeerReady(long PeerId, IPEndPoint Remote, bool Inbound, HandshakeResult Handshake);
 
-/// <summary>A message from a ready peer for the actor that owns its kind (addresses and filters to the connection
-/// manager; inventory, headers, blocks and transactions to the sync actor).</summary>
+/// <summary>A message from a ready peer for the actor that owns its kind (addresses, filters, mempool, and getdata and
+/// notfound to the connection manager, which scores the last two and forwards them to the sync actor; inventory,
+/// headers, blocks and transactions to the sync actor).</summary>
 public sealed record ReceivedFromPeer(long PeerId, IWireMessage Message);
 
 /// <summary>The peer broke a rule; the connection manager scores it (ban score, reference §5.5).</summary>

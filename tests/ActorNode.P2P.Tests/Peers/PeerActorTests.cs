@@ -159,14 +159,14 @@ public sealed class PeerActorTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public void VersionRefusedByTheNode_Disconnects()
+    public void VersionRefusedByTheNode_Disconnects_WithoutReportingMisbehaviour()
     {
         var peer = StartPeer(inbound: true);
         Feed(peer, TheirVersion());
         _manager.ExpectMsg<RuleOnVersion>();
         peer.Tell(new VersionRefused("connected to self"), _manager.Ref);
-        Assert.Equal("connected to self", _manager.ExpectMsg<PeerMisbehaved>().Detail);
         _connection.FishForMessage(m => m is Tcp.Abort);
+        _manager.ExpectNoMsg(TimeSpan.FromMilliseconds(100)); // the node's own ruling: nothing to score
     }
 
     [Fact]
@@ -210,6 +210,29 @@ public sealed class PeerActorTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void Idle_BytesThatNeverMakeAMessage_DoNotKeepThePeerAlive()
+    {
+        var peer = ReadyOutbound();
+        // A header announcing a 4,000,000-byte block, then one byte of it a minute: btcd's idle timer is reset by
+        // whole messages only, so this peer is as idle as a silent one.
+        var header = new byte[FrameHeader.Size];
+        new FrameHeader(Regtest, "block", 4_000_000, 0).WriteTo(header);
+        FeedRaw(peer, header);
+        for (int quarter = 1; quarter <= 20; quarter++) // 5 minutes, in the checker's 15 s steps
+        {
+            Scheduler.Advance(TimeSpan.FromSeconds(15));
+            if (quarter % 4 == 0) FeedRaw(peer, [0x00]);
+            peer.Tell(GetPeerStats.Instance); // the tick and the byte are handled at this virtual time
+            ExpectMsg<PeerStats>();
+            while (_connection.HasMessages) // acknowledge our pings, or the peer would be dropped as slow
+                if (_connection.ReceiveOne(TimeSpan.Zero) is Tcp.Write write) peer.Tell(write.Ack, _connection.Ref);
+        }
+        _manager.ExpectNoMsg(TimeSpan.FromMilliseconds(100)); // 5 minutes: not yet over
+        Scheduler.Advance(TimeSpan.FromSeconds(15));
+        Assert.Equal(PeerFault.Idle, _manager.FishForMessage<PeerMisbehaved>(_ => true).Fault);
+    }
+
+    [Fact]
     public void GetData_Unanswered_StallsThePeer()
     {
         var peer = ReadyOutbound();
@@ -229,9 +252,19 @@ public sealed class PeerActorTests : Akka.TestKit.Xunit2.TestKit
         peer.Tell(new SendToPeer(new GetDataMessage([new InvVector(InvType.WitnessBlock, Hash256.Zero)])));
         Written<GetDataMessage>(peer);
         Feed(peer, new NotFoundMessage([new InvVector(InvType.WitnessBlock, Hash256.Zero)]));
-        _sync.ExpectMsg<ReceivedFromPeer>();
+        // To the manager, which scores it (btcd OnNotFound) and passes it on to the sync actor.
+        Assert.IsType<NotFoundMessage>(_manager.ExpectMsg<ReceivedFromPeer>().Message);
         for (int i = 0; i < 6; i++) Scheduler.Advance(TimeSpan.FromSeconds(15));
         _manager.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
+    public void GetData_FromThePeer_GoesToTheManagerToBeScored()
+    {
+        var peer = ReadyOutbound();
+        Feed(peer, new GetDataMessage([new InvVector(InvType.WitnessBlock, Hash256.Zero)]));
+        Assert.IsType<GetDataMessage>(_manager.ExpectMsg<ReceivedFromPeer>().Message);
+        _sync.ExpectNoMsg(TimeSpan.FromMilliseconds(100)); // the manager forwards it unless the score bans
     }
 
     private static InvVector Tx(byte n)
