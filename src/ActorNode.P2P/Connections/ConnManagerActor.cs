@@ -116,7 +116,7 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
                     break;
             }
             foreach (var endpoint in _settings.Listen)
-                Context.System.Tcp().Tell(new Tcp.Bind(Self, endpoint));
+                Context.System.Tcp().Tell(new Tcp.Bind(Self, endpoint, _settings.ListenBacklog));
             foreach (var address in _settings.Connect.Count > 0 ? _settings.Connect : _settings.AddNodes)
                 Carry(_requests.Connect(address, permanent: true, out _));
             Carry(_requests.Start());
