@@ -22,7 +22,7 @@ namespace ActorNode.Benchmarks.Scale;
 /// <para>Figures: handshakes per second over the wall time from the first dial to the last verack we send, and to the
 /// moment the node counts all N as handshaked; then, after a settle time with all N idle, the node's VmRSS and managed
 /// heap (after a full compacting GC in the node) minus the same before the N dials, divided by N. Before that baseline,
-/// a warm-up batch of handshakes is made and closed, so JIT and pools are not charged to the peers.</para></summary>
+/// a warm-up batch of peers is handshaked and kept, so JIT and pools are not charged to the N.</para></summary>
 internal static class ScaleLoad
 {
     private static readonly uint Magic = ChainParams.Regtest.Magic;
@@ -38,7 +38,7 @@ internal static class ScaleLoad
         var config = new LoadConfig(
             Window: options.Int("window", 256),
             Groups: options.Int("groups", 1_000),
-            Warmup: options.Int("warmup", 500),
+            Warmup: options.Int("warmup", 200),
             Settle: TimeSpan.FromSeconds(options.Double("settle", 15)),
             DialPhase: TimeSpan.FromSeconds(options.Int("dial-timeout", 180)),
             Hold: TimeSpan.FromSeconds(options.Int("hold", 0)),
@@ -93,21 +93,21 @@ internal static class ScaleLoad
         var endpoint = new IPEndPoint(IPAddress.Loopback, node.Port);
         Log($"node: pid {node.Pid}, port {node.Port}, {node.Description}");
 
-        // Warm-up: JIT, thread pools, Akka.IO's selectors; then back to no peers.
-        if (config.Warmup > 0)
-        {
-            var warm = await DialAllAsync(config.Warmup, endpoint, config, firstIndex: 0, ct);
-            CloseAll(warm.Sockets);
-            if (warm.Failed > 0) Log($"warm-up: {warm.Failed} of {config.Warmup} handshakes failed ({warm.FirstError})");
-            await WaitForCountAsync(node, 0, TimeSpan.FromSeconds(60), ct);
-        }
+        // Warm-up: JIT, thread pools, Akka.IO's selectors. Its peers stay connected through the measurement, so the
+        // baseline holds them and the N that follow are charged exactly what they add (memory freed by closed
+        // warm-up peers would otherwise be reused by the N and hide part of their cost).
+        var warm = await DialAllAsync(config.Warmup, endpoint, config, firstIndex: 0, ct);
+        if (warm.Failed > 0) Log($"warm-up: {warm.Failed} of {config.Warmup} handshakes failed ({warm.FirstError})");
+        await WaitForCountAsync(node, warm.Handshaked, TimeSpan.FromSeconds(60), ct);
         await Task.Delay(TimeSpan.FromSeconds(1), ct);
         var before = await node.SampleAsync(ct);
+        double loadBefore = LoadAverage();
 
         // The N dials. Sources start after the warm-up's, so no address is reused.
         var dial = await DialAllAsync(n, endpoint, config, firstIndex: config.Warmup, ct);
-        var nodeSeen = await WaitForCountAsync(node, dial.Handshaked, TimeSpan.FromSeconds(60), ct);
+        var nodeSeen = await WaitForCountAsync(node, warm.Handshaked + dial.Handshaked, TimeSpan.FromSeconds(60), ct);
         double nodeSeconds = Stopwatch.GetElapsedTime(dial.Started, nodeSeen.At).TotalSeconds;
+        double loadDuring = LoadAverage();
 
         // Idle: every peer has completed its handshake and says nothing more.
         await Task.Delay(config.Settle, ct);
@@ -121,9 +121,16 @@ internal static class ScaleLoad
         }
 
         CloseAll(dial.Sockets);
-        return new RunResult(n, dial.Handshaked, dial.Failed, dial.FirstError, dial.Seconds, nodeSeen.Count, nodeSeconds,
-            held.Inbound, dial.Latencies, before, after, node.Description);
+        CloseAll(warm.Sockets);
+        return new RunResult(n, dial.Handshaked, dial.Failed, dial.FirstError, dial.Seconds, nodeSeen.Count - warm.Handshaked,
+            nodeSeconds, held.Inbound - warm.Handshaked, dial.Latencies, before, after, node.Description, loadBefore, loadDuring);
     }
+
+    /// <summary>The machine's 1-minute load average: the figures are only as good as the machine is quiet.</summary>
+    private static double LoadAverage() =>
+        File.Exists("/proc/loadavg")
+            ? double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture)
+            : double.NaN;
 
     private static async Task<(int Count, long At)> WaitForCountAsync(NodeProcess node, int expected, TimeSpan patience, CancellationToken ct)
     {
@@ -165,7 +172,7 @@ internal static class ScaleLoad
             tasks[i] = One(i);
         }
         await Task.WhenAll(tasks);
-        long last = done.Max();
+        long last = n == 0 ? started : done.Max();
         var ok = latencies.Where(l => !double.IsNaN(l)).ToArray();
         return new DialResult(sockets, ok.Length, failed, firstError, started,
             ok.Length == 0 ? double.NaN : Stopwatch.GetElapsedTime(started, last).TotalSeconds, ok);
@@ -262,7 +269,7 @@ internal static class ScaleLoad
 
     private sealed record RunResult(int Peers, int Handshaked, int Failed, string? FirstError, double ClientSeconds,
         int NodeCounted, double NodeSeconds, int HeldAfterSettle, double[] Latencies, MemorySample Before, MemorySample After,
-        string NodeDescription)
+        string NodeDescription, double LoadBefore, double LoadDuring)
     {
         public double ClientRate => Handshaked / ClientSeconds;
         public double NodeRate => NodeCounted / NodeSeconds;
@@ -278,7 +285,8 @@ internal static class ScaleLoad
             $"N={Peers:N0}: {Handshaked:N0} handshaked ({Failed} failed{(FirstError is null ? "" : ", first: " + FirstError)}) in " +
             $"{ClientSeconds:0.00} s = {ClientRate:N0}/s (node counted {NodeCounted:N0} after {NodeSeconds:0.00} s = {NodeRate:N0}/s); " +
             $"held after settle {HeldAfterSettle:N0}; RSS {Before.Rss / 1048576.0:0.0} → {After.Rss / 1048576.0:0.0} MiB, " +
-            $"managed {Before.Managed / 1048576.0:0.0} → {After.Managed / 1048576.0:0.0} MiB, fds {Before.Descriptors} → {After.Descriptors}";
+            $"managed {Before.Managed / 1048576.0:0.0} → {After.Managed / 1048576.0:0.0} MiB, fds {Before.Descriptors} → {After.Descriptors}; " +
+            $"load average {LoadBefore:0.0} → {LoadDuring:0.0}";
     }
 
     private static void PrintTable(IReadOnlyList<RunResult> results, LoadConfig config)
@@ -287,13 +295,13 @@ internal static class ScaleLoad
         Console.WriteLine();
         Console.WriteLine($"Node: {results.FirstOrDefault()?.NodeDescription}; window {config.Window}, {config.Groups} source /24s, settle {config.Settle.TotalSeconds:0} s");
         Console.WriteLine();
-        Console.WriteLine("| peers | held by the node | failed | handshakes/s (to last verack) | handshakes/s (to node's count) | handshake p50 / p99 ms | RSS / peer KiB | RssAnon / peer KiB | managed / peer KiB | GC committed / peer KiB | node fds |");
-        Console.WriteLine("|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| peers | held by the node | failed | handshakes/s (to last verack) | handshakes/s (to node's count) | handshake p50 / p99 ms | RSS / peer KiB | RssAnon / peer KiB | managed / peer KiB | GC committed / peer KiB | node fds | load avg |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|");
         foreach (var r in results)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {r.Peers:N0} | {r.HeldAfterSettle:N0} | {r.Failed} | {r.ClientRate:N0} | {r.NodeRate:N0} | {r.Percentile(0.5):0.0} / {r.Percentile(0.99):0.0} | " +
-                $"{KiB(r.PerPeer(s => s.Rss))} | {KiB(r.PerPeer(s => s.RssAnon))} | {KiB(r.PerPeer(s => s.Managed))} | {KiB(r.PerPeer(s => s.GcCommitted))} | {r.After.Descriptors:N0} |"));
+                $"{KiB(r.PerPeer(s => s.Rss))} | {KiB(r.PerPeer(s => s.RssAnon))} | {KiB(r.PerPeer(s => s.Managed))} | {KiB(r.PerPeer(s => s.GcCommitted))} | {r.After.Descriptors:N0} | {r.LoadDuring:0.0} |"));
         }
         Console.WriteLine();
         var big = results.Where(r => r.Peers >= 10_000).ToList();
