@@ -88,6 +88,15 @@ internal sealed class NodeProcess : IAsyncDisposable
             Directory.GetFiles($"/proc/{Pid}/fd").Length);
     }
 
+    /// <summary>CPU time the node has used so far, user + system (/proc/&lt;pid&gt;/stat, in clock ticks of 10 ms).</summary>
+    public TimeSpan CpuTime()
+    {
+        string stat = File.ReadAllText($"/proc/{Pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' '); // fields from the 3rd on: utime is the 14th
+        long ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return TimeSpan.FromMilliseconds(ticks * 10);
+    }
+
     private long StatusKiB(string field)
     {
         foreach (var line in File.ReadLines($"/proc/{Pid}/status"))

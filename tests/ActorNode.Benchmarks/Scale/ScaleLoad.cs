@@ -102,12 +102,16 @@ internal static class ScaleLoad
         await Task.Delay(TimeSpan.FromSeconds(1), ct);
         var before = await node.SampleAsync(ct);
         double loadBefore = LoadAverage();
+        var nodeCpu = node.CpuTime();
+        var loadCpu = Process.GetCurrentProcess().TotalProcessorTime;
 
         // The N dials. Sources start after the warm-up's, so no address is reused.
         var dial = await DialAllAsync(n, endpoint, config, firstIndex: config.Warmup, ct);
         var nodeSeen = await WaitForCountAsync(node, warm.Handshaked + dial.Handshaked, TimeSpan.FromSeconds(60), ct);
         double nodeSeconds = Stopwatch.GetElapsedTime(dial.Started, nodeSeen.At).TotalSeconds;
         double loadDuring = LoadAverage();
+        nodeCpu = node.CpuTime() - nodeCpu;
+        loadCpu = Process.GetCurrentProcess().TotalProcessorTime - loadCpu;
 
         // Idle: every peer has completed its handshake and says nothing more.
         await Task.Delay(config.Settle, ct);
@@ -123,7 +127,8 @@ internal static class ScaleLoad
         CloseAll(dial.Sockets);
         CloseAll(warm.Sockets);
         return new RunResult(n, dial.Handshaked, dial.Failed, dial.FirstError, dial.Seconds, nodeSeen.Count - warm.Handshaked,
-            nodeSeconds, held.Inbound - warm.Handshaked, dial.Latencies, before, after, node.Description, loadBefore, loadDuring);
+            nodeSeconds, held.Inbound - warm.Handshaked, dial.Latencies, before, after, node.Description, loadBefore, loadDuring,
+            nodeCpu, loadCpu);
     }
 
     /// <summary>The machine's 1-minute load average: the figures are only as good as the machine is quiet.</summary>
@@ -269,8 +274,13 @@ internal static class ScaleLoad
 
     private sealed record RunResult(int Peers, int Handshaked, int Failed, string? FirstError, double ClientSeconds,
         int NodeCounted, double NodeSeconds, int HeldAfterSettle, double[] Latencies, MemorySample Before, MemorySample After,
-        string NodeDescription, double LoadBefore, double LoadDuring)
+        string NodeDescription, double LoadBefore, double LoadDuring, TimeSpan NodeCpu, TimeSpan LoadCpu)
     {
+        /// <summary>CPU the node spent per handshake (from the first dial to its count of all N): what the rate
+        /// would be on a machine of its own, whatever else runs here.</summary>
+        public double NodeCpuMs => NodeCpu.TotalMilliseconds / Math.Max(1, NodeCounted);
+        public double LoadCpuMs => LoadCpu.TotalMilliseconds / Math.Max(1, Handshaked);
+
         public double ClientRate => Handshaked / ClientSeconds;
         public double NodeRate => NodeCounted / NodeSeconds;
         public double PerPeer(Func<MemorySample, long> field) => (field(After) - field(Before)) / (double)Math.Max(1, HeldAfterSettle);
@@ -286,7 +296,7 @@ internal static class ScaleLoad
             $"{ClientSeconds:0.00} s = {ClientRate:N0}/s (node counted {NodeCounted:N0} after {NodeSeconds:0.00} s = {NodeRate:N0}/s); " +
             $"held after settle {HeldAfterSettle:N0}; RSS {Before.Rss / 1048576.0:0.0} → {After.Rss / 1048576.0:0.0} MiB, " +
             $"managed {Before.Managed / 1048576.0:0.0} → {After.Managed / 1048576.0:0.0} MiB, fds {Before.Descriptors} → {After.Descriptors}; " +
-            $"load average {LoadBefore:0.0} → {LoadDuring:0.0}";
+            $"load average {LoadBefore:0.0} → {LoadDuring:0.0}; CPU per handshake: node {NodeCpuMs:0.000} ms, load {LoadCpuMs:0.000} ms";
     }
 
     private static void PrintTable(IReadOnlyList<RunResult> results, LoadConfig config)
@@ -295,13 +305,13 @@ internal static class ScaleLoad
         Console.WriteLine();
         Console.WriteLine($"Node: {results.FirstOrDefault()?.NodeDescription}; window {config.Window}, {config.Groups} source /24s, settle {config.Settle.TotalSeconds:0} s");
         Console.WriteLine();
-        Console.WriteLine("| peers | held by the node | failed | handshakes/s (to last verack) | handshakes/s (to node's count) | handshake p50 / p99 ms | RSS / peer KiB | RssAnon / peer KiB | managed / peer KiB | GC committed / peer KiB | node fds | load avg |");
-        Console.WriteLine("|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| peers | held by the node | failed | handshakes/s (to last verack) | handshakes/s (to node's count) | handshake p50 / p99 ms | RSS / peer KiB | RssAnon / peer KiB | managed / peer KiB | GC committed / peer KiB | node fds | node CPU ms / handshake | load CPU ms / handshake | load avg |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in results)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {r.Peers:N0} | {r.HeldAfterSettle:N0} | {r.Failed} | {r.ClientRate:N0} | {r.NodeRate:N0} | {r.Percentile(0.5):0.0} / {r.Percentile(0.99):0.0} | " +
-                $"{KiB(r.PerPeer(s => s.Rss))} | {KiB(r.PerPeer(s => s.RssAnon))} | {KiB(r.PerPeer(s => s.Managed))} | {KiB(r.PerPeer(s => s.GcCommitted))} | {r.After.Descriptors:N0} | {r.LoadDuring:0.0} |"));
+                $"{KiB(r.PerPeer(s => s.Rss))} | {KiB(r.PerPeer(s => s.RssAnon))} | {KiB(r.PerPeer(s => s.Managed))} | {KiB(r.PerPeer(s => s.GcCommitted))} | {r.After.Descriptors:N0} | {r.NodeCpuMs:0.00} | {r.LoadCpuMs:0.00} | {r.LoadDuring:0.0} |"));
         }
         Console.WriteLine();
         var big = results.Where(r => r.Peers >= 10_000).ToList();
