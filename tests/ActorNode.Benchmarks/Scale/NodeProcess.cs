@@ -85,7 +85,7 @@ internal sealed class NodeProcess : IAsyncDisposable
         var fields = (await RequestAsync("gc", "@gc", ct)).Split(' ');
         long Field(int i) => long.Parse(fields[i], CultureInfo.InvariantCulture);
         return new MemorySample(Field(1), Field(2), Field(3), StatusKiB("VmRSS") * 1024, StatusKiB("RssAnon") * 1024,
-            Directory.GetFiles($"/proc/{Pid}/fd").Length);
+            Directory.GetFiles($"/proc/{Pid}/fd").Length, Field(4), Field(5));
     }
 
     /// <summary>CPU time the node has used so far, user + system (/proc/&lt;pid&gt;/stat, in clock ticks of 10 ms).</summary>
@@ -170,4 +170,5 @@ internal sealed class NodeProcess : IAsyncDisposable
 }
 
 /// <summary>The node's memory at one moment (bytes) and its open descriptors.</summary>
-internal sealed record MemorySample(long Managed, long GcHeap, long GcCommitted, long Rss, long RssAnon, int Descriptors);
+internal sealed record MemorySample(long Managed, long GcHeap, long GcCommitted, long Rss, long RssAnon, int Descriptors,
+    long JittedMethods, long JitMilliseconds);

@@ -29,7 +29,7 @@ internal static class ScaleLoad
     private static readonly WireContext Context = WireContext.Latest;
     private static readonly byte[] AfterVersion = EncodeTail();
 
-    private sealed record LoadConfig(int Window, int Groups, int Warmup, TimeSpan Settle, TimeSpan DialPhase, TimeSpan Hold, string[] NodeArgs);
+    private sealed record LoadConfig(int Window, int Groups, int Warmup, TimeSpan WarmupPause, TimeSpan Settle, TimeSpan DialPhase, TimeSpan Hold, string[] NodeArgs);
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -38,7 +38,8 @@ internal static class ScaleLoad
         var config = new LoadConfig(
             Window: options.Int("window", 256),
             Groups: options.Int("groups", 1_000),
-            Warmup: options.Int("warmup", 200),
+            Warmup: options.Int("warmup", 1_000),
+            WarmupPause: TimeSpan.FromSeconds(options.Double("warmup-pause", 3)),
             Settle: TimeSpan.FromSeconds(options.Double("settle", 15)),
             DialPhase: TimeSpan.FromSeconds(options.Int("dial-timeout", 180)),
             Hold: TimeSpan.FromSeconds(options.Int("hold", 0)),
@@ -99,7 +100,7 @@ internal static class ScaleLoad
         var warm = await DialAllAsync(config.Warmup, endpoint, config, firstIndex: 0, ct);
         if (warm.Failed > 0) Log($"warm-up: {warm.Failed} of {config.Warmup} handshakes failed ({warm.FirstError})");
         await WaitForCountAsync(node, warm.Handshaked, TimeSpan.FromSeconds(60), ct);
-        await Task.Delay(TimeSpan.FromSeconds(1), ct);
+        await Task.Delay(config.WarmupPause, ct); // the runtime's tiered JIT recompiles the hot paths meanwhile
         var before = await node.SampleAsync(ct);
         double loadBefore = LoadAverage();
         var nodeCpu = node.CpuTime();
@@ -296,7 +297,8 @@ internal static class ScaleLoad
             $"{ClientSeconds:0.00} s = {ClientRate:N0}/s (node counted {NodeCounted:N0} after {NodeSeconds:0.00} s = {NodeRate:N0}/s); " +
             $"held after settle {HeldAfterSettle:N0}; RSS {Before.Rss / 1048576.0:0.0} → {After.Rss / 1048576.0:0.0} MiB, " +
             $"managed {Before.Managed / 1048576.0:0.0} → {After.Managed / 1048576.0:0.0} MiB, fds {Before.Descriptors} → {After.Descriptors}; " +
-            $"load average {LoadBefore:0.0} → {LoadDuring:0.0}; CPU per handshake: node {NodeCpuMs:0.000} ms, load {LoadCpuMs:0.000} ms";
+            $"load average {LoadBefore:0.0} → {LoadDuring:0.0}; CPU per handshake: node {NodeCpuMs:0.000} ms, load {LoadCpuMs:0.000} ms; " +
+            $"node JIT: {After.JittedMethods - Before.JittedMethods} methods, {After.JitMilliseconds - Before.JitMilliseconds} ms";
     }
 
     private static void PrintTable(IReadOnlyList<RunResult> results, LoadConfig config)

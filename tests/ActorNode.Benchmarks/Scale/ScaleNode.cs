@@ -15,8 +15,8 @@ namespace ActorNode.Benchmarks.Scale;
 /// peers, room for 12,000 inbound ones, a temporary data directory.
 /// <para>It writes its port to the ready file (and prints <c>@ready</c>), then answers one-line requests on stdin:
 /// <c>count</c> → <c>@count inbound outbound</c> (the ConnManagerActor's handshaked peers); <c>gc</c> → a full
-/// blocking, compacting collection, then <c>@gc managed heap committed</c> in bytes (GC.GetTotalMemory(true), the
-/// heap size and the committed bytes of the last GC); <c>quit</c> (or the end of stdin) → shut down.</para></summary>
+/// blocking, compacting collection, then <c>@gc managed heap committed jitted jit-ms</c> (GC.GetTotalMemory(true), the heap
+/// size and the committed bytes of the last GC, in bytes; methods JIT-compiled so far and the time spent on it); <c>quit</c> (or the end of stdin) → shut down.</para></summary>
 internal static class ScaleNode
 {
     /// <summary>Akka settings of the node: quiet logs. Akka.IO runs on its defaults (4 KiB maximum-frame-size, the
@@ -84,7 +84,7 @@ internal static class ScaleNode
                         GC.WaitForPendingFinalizers();
                         long managed = GC.GetTotalMemory(forceFullCollection: true);
                         var info = GC.GetGCMemoryInfo(GCKind.Any);
-                        Reply($"@gc {managed} {info.HeapSizeBytes} {info.TotalCommittedBytes}");
+                        Reply($"@gc {managed} {info.HeapSizeBytes} {info.TotalCommittedBytes} {System.Runtime.JitInfo.GetCompiledMethodCount()} {(long)System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds}");
                         break;
                     case "quit":
                         return 0;
