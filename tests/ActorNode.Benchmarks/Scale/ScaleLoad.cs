@@ -50,12 +50,13 @@ internal static class ScaleLoad
         int most = peers.Max();
         Log($"load: {Environment.ProcessorCount} cores, .NET {Environment.Version}, open files {soft} (hard {hard}); " +
             $"peers {string.Join(", ", peers)}; window {config.Window}; {config.Groups} source /24s; warm-up {config.Warmup}; settle {config.Settle.TotalSeconds:0} s");
-        if (soft != 0 && (ulong)most + 64 > soft)
+        if (soft != 0 && (ulong)(most + config.Warmup) + 128 > soft)
         {
-            Log($"load: {most:N0} peers need more descriptors than the limit {soft} (raise the hard limit: ulimit -Hn)");
+            Log($"load: {most:N0} peers and {config.Warmup:N0} warm-up peers need more descriptors than the limit {soft} " +
+                "in each process (raise the hard limit, e.g. ulimit -Hn as root)");
             return 2;
         }
-        if (most > config.Groups * 254)
+        if (most + config.Warmup > config.Groups * 254)
         {
             Log($"load: {most:N0} peers need more than {config.Groups} source /24s (--groups)");
             return 2;
