@@ -38,7 +38,8 @@ internal sealed class NodeProcess : IAsyncDisposable
     public string Description { get; private set; } = "";
 
     /// <summary>Starts the node and waits until it listens (its ready file holds the port).</summary>
-    public static async Task<NodeProcess> StartAsync(IEnumerable<string> extraArgs, CancellationToken ct)
+    public static async Task<NodeProcess> StartAsync(IEnumerable<string> extraArgs, IReadOnlyDictionary<string, string> environment,
+        CancellationToken ct)
     {
         string readyFile = Path.Combine(Path.GetTempPath(), $"actornode-scale-{Environment.ProcessId}-{Guid.NewGuid():N}.port");
         var start = new ProcessStartInfo
@@ -52,6 +53,7 @@ internal sealed class NodeProcess : IAsyncDisposable
         string self = Environment.ProcessPath ?? throw new InvalidOperationException("no process path");
         start.FileName = self;
         if (Path.GetFileNameWithoutExtension(self) == "dotnet") start.ArgumentList.Add(typeof(ScaleNode).Assembly.Location);
+        foreach (var (name, value) in environment) start.Environment[name] = value;
         foreach (var arg in new[] { "node", "--port", "0", "--ready-file", readyFile }.Concat(extraArgs))
             start.ArgumentList.Add(arg);
 

@@ -29,7 +29,8 @@ internal static class ScaleLoad
     private static readonly WireContext Context = WireContext.Latest;
     private static readonly byte[] AfterVersion = EncodeTail();
 
-    private sealed record LoadConfig(int Window, int Groups, int Warmup, TimeSpan WarmupPause, TimeSpan Settle, TimeSpan DialPhase, TimeSpan Hold, string[] NodeArgs);
+    private sealed record LoadConfig(int Window, int Groups, int Warmup, TimeSpan WarmupPause, TimeSpan Settle, TimeSpan DialPhase, TimeSpan Hold, string[] NodeArgs,
+        IReadOnlyDictionary<string, string> NodeEnvironment);
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -43,7 +44,10 @@ internal static class ScaleLoad
             Settle: TimeSpan.FromSeconds(options.Double("settle", 15)),
             DialPhase: TimeSpan.FromSeconds(options.Int("dial-timeout", 180)),
             Hold: TimeSpan.FromSeconds(options.Int("hold", 0)),
-            NodeArgs: NodeArgs(options));
+            NodeArgs: NodeArgs(options),
+            // e.g. --node-env DOTNET_gcServer=1,DOTNET_TieredPGO=0: runtime settings for the node only
+            NodeEnvironment: (options.String("node-env") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)
+                .Select(pair => pair.Split('=', 2)).ToDictionary(pair => pair[0], pair => pair.Length > 1 ? pair[1] : ""));
         using var overall = new CancellationTokenSource(TimeSpan.FromMinutes(options.Int("max-minutes", 30)));
 
         var (soft, hard) = FileLimit.RaiseToHard();
@@ -91,7 +95,7 @@ internal static class ScaleLoad
 
     private static async Task<RunResult> RunOneAsync(int n, LoadConfig config, CancellationToken ct)
     {
-        await using var node = await NodeProcess.StartAsync(config.NodeArgs, ct);
+        await using var node = await NodeProcess.StartAsync(config.NodeArgs, config.NodeEnvironment, ct);
         var endpoint = new IPEndPoint(IPAddress.Loopback, node.Port);
         Log($"node: pid {node.Pid}, port {node.Port}, {node.Description}");
 
