@@ -6,7 +6,7 @@ namespace ActorNode.Connections.Inventory;
 /// set of at most <see cref="Capacity"/> entries (btcd peer.knownInventory, maxKnownInventory = 1000). Adding an
 /// entry already present makes it the newest; looking one up does not.
 /// <para>The index starts empty and grows with what is added: sized for the capacity up front, it cost about 66 KB
-/// per peer before a single entry (a 1,000-entry hash table of 36-byte keys), twice all else an idle peer holds
+/// per peer before a single entry (a 1,000-entry hash table of 36-byte keys), 3.5 times all else an idle peer holds
 /// (docs/benchmarks.md, "Peers at scale").</para></summary>
 public sealed class KnownInventory(int capacity = KnownInventory.DefaultCapacity)
 {
