@@ -1,6 +1,17 @@
+using ActorNode.Benchmarks.Scale;
 using BenchmarkDotNet.Running;
 
 // dotnet run -c Release --project tests/ActorNode.Benchmarks -- --filter '*'
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// dotnet run -c Release --project tests/ActorNode.Benchmarks -- load --peers 1000,5000,10000   (docs/benchmarks.md)
+switch (args.FirstOrDefault())
+{
+    case "load":
+        return await ScaleLoad.RunAsync(args[1..]);
+    case "node": // the node under load, started by `load` in a child process
+        return await ScaleNode.RunAsync(args[1..]);
+    default:
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+}
 
 public partial class Program;

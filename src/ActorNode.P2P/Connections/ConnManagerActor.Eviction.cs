@@ -22,7 +22,7 @@ public sealed partial class ConnManagerActor
         var candidates = _peers.Values.Where(p => p.Inbound && !p.Evicted).Select(Candidate).ToList();
         if (InboundEviction.SelectNodeToEvict(candidates) is not { } id || !_peers.TryGetValue(id, out var victim))
             return false;
-        victim.Evicted = true;
+        victim.MarkEvicted(_tally);
         _log.Info("Evicting inbound peer {PeerId} {Remote} to make room for a new connection", victim.Id, victim.Remote);
         victim.Actor.Tell(new DisconnectPeer("evicted to make room for a new inbound peer"));
         return true;

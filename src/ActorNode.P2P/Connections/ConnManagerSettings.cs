@@ -12,6 +12,10 @@ public sealed record ConnManagerSettings
     public required ChainParams Chain { get; init; }
     /// <summary>Where to accept peers. Empty: no listening.</summary>
     public IReadOnlyList<IPEndPoint> Listen { get; init; } = [];
+    /// <summary>The kernel's queue of connections accepted by TCP but not yet taken by the listener (the
+    /// <c>listen(2)</c> backlog, capped by net.core.somaxconn). A burst of dials beyond it loses SYNs, which clients
+    /// retry only after a second. The default is Akka.IO 1.5.73's own default for <c>Tcp.Bind</c>.</summary>
+    public int ListenBacklog { get; init; } = 1024;
     /// <summary><c>--connect</c>: only these peers, permanent; automatic outbound is off.</summary>
     public IReadOnlyList<IPEndPoint> Connect { get; init; } = [];
     /// <summary><c>--addnode</c>: these peers too, permanent, besides automatic outbound.</summary>
