@@ -33,7 +33,7 @@ internal sealed class CommandLine
     public string? String(string name) => _values.GetValueOrDefault(name);
 
     public int Int(string name, int fallback) =>
-        _values.TryGetValue(name, out var value) ? int.Parse(value.Replace(",", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal), CultureInfo.InvariantCulture) : fallback;
+        _values.TryGetValue(name, out var value) ? ParseInt(value.Replace(",", "", StringComparison.Ordinal)) : fallback;
 
     public double Double(string name, double fallback) =>
         _values.TryGetValue(name, out var value) ? double.Parse(value, CultureInfo.InvariantCulture) : fallback;
@@ -41,6 +41,10 @@ internal sealed class CommandLine
     public IReadOnlyList<int> Ints(string name, IReadOnlyList<int> fallback) =>
         _values.TryGetValue(name, out var value)
             ? value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Select(v => int.Parse(v.Replace("_", "", StringComparison.Ordinal), CultureInfo.InvariantCulture)).ToList()
+                .Select(ParseInt).ToList()
             : fallback;
+
+    /// <summary>An integer, with optional digit separators: 10_000.</summary>
+    private static int ParseInt(string value) =>
+        int.Parse(value.Replace("_", "", StringComparison.Ordinal), CultureInfo.InvariantCulture);
 }

@@ -29,8 +29,8 @@ internal static class ScaleLoad
     private static readonly WireContext Context = WireContext.Latest;
     private static readonly byte[] AfterVersion = EncodeTail();
 
-    private sealed record LoadConfig(int Window, int Groups, int Warmup, TimeSpan WarmupPause, TimeSpan Settle, TimeSpan DialPhase, TimeSpan Hold, string[] NodeArgs,
-        IReadOnlyDictionary<string, string> NodeEnvironment);
+    private sealed record LoadConfig(int Window, int Groups, int Warmup, TimeSpan WarmupPause, TimeSpan Settle,
+        TimeSpan DialPhase, TimeSpan Hold, string[] NodeArgs, IReadOnlyDictionary<string, string> NodeEnvironment);
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -48,6 +48,11 @@ internal static class ScaleLoad
             // e.g. --node-env DOTNET_gcServer=1,DOTNET_TieredPGO=0: runtime settings for the node only
             NodeEnvironment: (options.String("node-env") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)
                 .Select(pair => pair.Split('=', 2)).ToDictionary(pair => pair[0], pair => pair.Length > 1 ? pair[1] : ""));
+        if (peers.Count == 0 || peers.Any(p => p < 1))
+        {
+            Log("load: --peers takes positive counts separated by commas: 1000,5000,10000 (or 10_000)");
+            return 2;
+        }
         using var overall = new CancellationTokenSource(TimeSpan.FromMinutes(options.Int("max-minutes", 30)));
 
         var (soft, hard) = FileLimit.RaiseToHard();
