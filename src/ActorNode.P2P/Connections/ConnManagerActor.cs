@@ -210,23 +210,25 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
             return;
         }
         // An inbound connection: refused before any handshake work when banned, over the per-prefix limit of
-        // pending handshakes, or over the inbound budget.
+        // pending handshakes, or over the inbound budget with no peer Core's rules would evict.
         if (_bans.IsBanned(remote.Address, Now))
         {
             _log.Debug("Refusing inbound {Remote}: banned", remote);
             Sender.Tell(Tcp.Abort.Instance);
             return;
         }
-        int inbound = _tally.InboundSlotsTaken;
-        if (!_budget.CanAcceptInbound(inbound) && !EvictAnInboundPeer())
-        {
-            _log.Debug("Refusing inbound {Remote}: {Count} inbound peers is the limit and none can be evicted", remote, inbound);
-            Sender.Tell(Tcp.Abort.Instance);
-            return;
-        }
+        // The per-prefix check comes first: a newcomer it would refuse must not evict anyone.
         if (!_admission.TryAdmit(remote.Address, out var ticket))
         {
             _log.Debug("Refusing inbound {Remote}: too many pending handshakes from its network", remote);
+            Sender.Tell(Tcp.Abort.Instance);
+            return;
+        }
+        int inbound = _tally.InboundSlotsTaken;
+        if (!_budget.CanAcceptInbound(inbound) && !EvictAnInboundPeer())
+        {
+            _admission.Closed(ticket);
+            _log.Debug("Refusing inbound {Remote}: {Count} inbound peers is the limit and none can be evicted", remote, inbound);
             Sender.Tell(Tcp.Abort.Instance);
             return;
         }
