@@ -177,6 +177,7 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
         });
         Receive<CollectedStats>(collected => collected.Requester.Tell(new PeerInfoList(
             [.. collected.Stats.Select(stats => stats with { BanScore = _scores.Score(stats.Remote.Address) })])));
+        Receive<GetPeersStarted>(_ => Sender.Tell(new PeersStarted(_nextPeerId)));
         Receive<GetAddedNodeInfo>(_ => Sender.Tell(new AddedNodeInfo([..
             _requests.Pending.Concat(_requests.Established).Where(r => r.Permanent).OrderBy(r => r.Id)
                 .Select(r => new AddedNode(r.Address, r.State == ConnState.Established))])));

@@ -35,6 +35,15 @@ public sealed record ConnectionCount(int Inbound, int Outbound)
     public int Total => Inbound + Outbound;
 }
 
+/// <summary>Asks how many peer connections the node has started since it began; answered with <see cref="PeersStarted"/>.</summary>
+public sealed record GetPeersStarted
+{
+    public static readonly GetPeersStarted Instance = new();
+}
+
+/// <summary>The answer to <see cref="GetPeersStarted"/>: every PeerActor ever started (inbound and outbound).</summary>
+public sealed record PeersStarted(long Count);
+
 /// <summary>Asks for the permanent peers (getaddednodeinfo); answered with <see cref="AddedNodeInfo"/>.</summary>
 public sealed record GetAddedNodeInfo
 {

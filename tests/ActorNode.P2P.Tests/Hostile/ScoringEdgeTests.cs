@@ -23,8 +23,9 @@ public sealed class ScoringEdgeTests(Xunit.Abstractions.ITestOutputHelper output
         node.Manager.Tell(new AddNode(node.Endpoint, Permanent: true));
         await AwaitAssertAsync(async () =>
         {
-            var peers = (await node.Manager.Ask<PeerInfoList>(GetPeerInfo.Instance, Patience)).Peers;
-            Assert.Contains(peers, p => p.Id >= 14); // six self connections or more: 6 × 25 points would have banned
+            // Six self connections or more (peer ids 2..13 and on): 6 × 25 points would have banned.
+            var started = await node.Manager.Ask<PeersStarted>(GetPeersStarted.Instance, Patience);
+            Assert.True(started.Count >= 14, $"{started.Count} peers started");
         }, Patience, TimeSpan.FromMilliseconds(10));
 
         await AssertNoBansAsync(node);
