@@ -120,7 +120,7 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
                     break;
             }
             foreach (var endpoint in _settings.Listen)
-                Context.System.Tcp().Tell(new Tcp.Bind(Self, endpoint, _settings.ListenBacklog));
+                Context.System.Tcp().Tell(new Tcp.Bind(Self, endpoint, _settings.ListenBacklog, pullMode: true));
             foreach (var address in _settings.Connect.Count > 0 ? _settings.Connect : _settings.AddNodes)
                 Carry(_requests.Connect(address, permanent: true, out _));
             Carry(_requests.Start());
@@ -274,7 +274,7 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
         if (!_dialling.TryGetValue(key, out var waiting))
             _dialling[key] = waiting = new Queue<long>();
         waiting.Enqueue(request.Id);
-        Context.System.Tcp().Tell(new Tcp.Connect(request.Address, timeout: _settings.DialTimeout));
+        Context.System.Tcp().Tell(new Tcp.Connect(request.Address, timeout: _settings.DialTimeout, pullMode: true));
     }
 
     private void OnCommandFailed(Tcp.CommandFailed failed)
@@ -366,7 +366,8 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
             RelayTransactions = !_settings.BlocksOnly,
             TrickleInterval = _settings.TrickleInterval,
             HandshakeTimeout = _settings.HandshakeTimeout,
-            Transport = _settings.Transport,
+            // Every connection is opened in pull mode: a peer's reads are paced by its actor (TcpTransport).
+            Transport = _settings.Transport with { PullMode = true },
         };
         var actor = Context.ActorOf(PeerActor.Props(settings, connection, Self, _sync), $"peer-{id}");
         Context.Watch(actor);

@@ -72,6 +72,7 @@ public sealed class TcpTransport
 
         context.Watch(_connection);
         _connection.Tell(new Tcp.Register(_owner, keepOpenOnPeerClosed: false, useResumeWriting: false), _owner);
+        if (_options.PullMode) _connection.Tell(Tcp.ResumeReading.Instance, _owner);
     }
 
     /// <summary>The connection actor this adapter speaks to.</summary>
@@ -104,6 +105,9 @@ public sealed class TcpTransport
             case Tcp.Received received:
                 if (_state == State.Open)
                     _events.OnReceived(received.Data.ToReadOnlySpan());
+                // Pull mode: the next chunk only now that this one is handled (reading backpressure).
+                if (_options.PullMode && _state == State.Open)
+                    _connection.Tell(Tcp.ResumeReading.Instance, _owner);
                 return true;
             case WriteAck ack when ReferenceEquals(ack.Transport, this):
                 OnAck(ack.Sequence);

@@ -27,6 +27,12 @@ public sealed record TransportOptions
     /// the peer is slow (and a polite close turns into an abort).</summary>
     public TimeSpan SlowPeerDeadline { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>The connection was opened in Akka.IO pull mode (<c>pullMode: true</c> on <c>Tcp.Connect</c> or
+    /// <c>Tcp.Bind</c>): the adapter asks for each chunk (<c>Tcp.ResumeReading</c>) only after the owner has handled
+    /// the last one, so a peer that sends faster than its actor reads is held back by TCP, not buffered in the
+    /// mailbox. Off for a connection opened in push mode.</summary>
+    public bool PullMode { get; init; }
+
     /// <summary>Key of the adapter's single timer in the owner's <c>ITimerScheduler</c>; must not clash with the
     /// owner's own timer keys.</summary>
     public string TimerKey { get; init; } = "ActorNode.P2P.Transport.SlowPeerDeadline";

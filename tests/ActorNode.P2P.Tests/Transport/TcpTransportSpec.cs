@@ -93,6 +93,28 @@ public sealed class TcpTransportSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void PullMode_AsksForEachChunkOnlyAfterTheLastWasHandled()
+    {
+        var host = StartHost(new TransportOptions { PullMode = true });
+        _connection.ExpectMsg<Tcp.ResumeReading>(); // the first chunk
+        _connection.ExpectNoMsg(Quiet);
+
+        host.Tell(new Tcp.Received(ByteString.FromBytes([1, 2])), _connection.Ref);
+        Assert.Equal(new byte[] { 1, 2 }, ExpectMsg<DataReceived>().Data);
+        _connection.ExpectMsg<Tcp.ResumeReading>(); // the next one, once this one is handled
+        _connection.ExpectNoMsg(Quiet);
+    }
+
+    [Fact]
+    public void PushMode_NeverAsksToResumeReading()
+    {
+        var host = StartHost();
+        host.Tell(new Tcp.Received(ByteString.FromBytes([7])), _connection.Ref);
+        ExpectMsg<DataReceived>();
+        _connection.ExpectNoMsg(Quiet);
+    }
+
+    [Fact]
     public void Send_WindowOfOne_WritesOneFrameAtATimeAsAcksArrive()
     {
         var host = StartHost(OneAtATime);
