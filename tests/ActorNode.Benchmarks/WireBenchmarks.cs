@@ -5,6 +5,7 @@ using ActorNode.Wire.Encoding;
 using ActorNode.Wire.Messages;
 using ActorNode.Wire.Primitives;
 using BenchmarkDotNet.Attributes;
+using ActorNode.Wire.Tests;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 
@@ -31,13 +32,13 @@ public class BlockBenchmarks
     private Block _block = null!;
     private readonly ArrayBufferWriter<byte> _output = new(4_000_000);
 
-    [Params(SharedData.Block574200, SharedData.Block540107)]
+    [Params(TestData.Block574200, TestData.Block540107)]
     public string File { get; set; } = "";
 
     [GlobalSetup]
     public void Setup()
     {
-        _bytes = SharedData.Read(File);
+        _bytes = TestData.ReadAllBytes(File);
         _block = Block.Parse(_bytes);
         _txidPieces = _block.Transactions
             .SelectMany(t => t.HasWitness
@@ -227,7 +228,7 @@ public class StreamBenchmarks
     {
         var encoder = new MessageEncoder(Magic);
         var context = WireContext.Latest;
-        var block = Block.Parse(SharedData.Read(SharedData.Block574200));
+        var block = Block.Parse(TestData.ReadAllBytes(TestData.Block574200));
         var frames = new List<byte[]>
         {
             encoder.Encode(new BlockMessage(block), context),

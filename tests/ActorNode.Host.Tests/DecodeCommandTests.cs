@@ -11,7 +11,7 @@ public class DecodeCommandTests
     private const string BlockHash = "00000000000000000021868c2cefc52a480d173c849412fe81c4e5ab806f94ab";
     private const uint MainnetMagic = 0xD9B4BEF9;
 
-    private static string BlockFile => SharedData.Path($"block-{BlockHash}.blk");
+    private static string BlockFile => ActorNode.Wire.Tests.TestData.PathOf($"block-{BlockHash}.blk");
 
     // btcd wire/msgtx_test.go TestWTxSha ("from block 23157 in a past version of segnet"), serialised with witness.
     private const string SegnetTxHex =

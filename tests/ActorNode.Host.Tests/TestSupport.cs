@@ -3,20 +3,6 @@ using System.Text.Json;
 
 namespace ActorNode.Host.Tests;
 
-/// <summary>Finds /work/shared/data (or ../shared/data in CI) by walking up from the test binaries.</summary>
-internal static class SharedData
-{
-    public static string Path(string fileName)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            string shared = System.IO.Path.Combine(dir.FullName, "shared", "data");
-            if (File.Exists(System.IO.Path.Combine(shared, "README.md"))) return System.IO.Path.Combine(shared, fileName);
-        }
-        throw new DirectoryNotFoundException("no ancestor of " + AppContext.BaseDirectory + " holds shared/data/README.md");
-    }
-}
-
 /// <summary>Runs <c>actornode</c> in-process with captured streams.</summary>
 internal static class CliRunner
 {
