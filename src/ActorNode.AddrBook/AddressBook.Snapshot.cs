@@ -60,7 +60,7 @@ public sealed partial class AddressBook
             uint timestamp = (uint)Math.Clamp(saved.TimeStamp, 0, uint.MaxValue);
             var address = ParseSaved(saved.Addr, services, timestamp);
             var source = ParseSaved(saved.Src, sourceServices, 0);
-            var entry = new KnownAddress(address, source, AddressKey.Format(address))
+            var entry = new KnownAddress(address, source, AddressKey.Format(address), book.Options.Scope)
             {
                 Attempts = saved.Attempts,
                 LastAttempt = FromSnapshotTime(saved.LastAttempt, saved.Addr, "LastAttempt"),

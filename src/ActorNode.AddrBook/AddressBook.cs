@@ -348,7 +348,7 @@ public sealed partial class AddressBook
     private UpdateOutcome Update(NetAddressV2 address, NetAddressV2 source, bool fromPeer, DateTimeOffset now)
     {
         address = AddressKey.Normalize(address);
-        if (!NetworkGroups.IsRoutable(address)) return UpdateOutcome.Unroutable;
+        if (!Options.Scope.IsRoutable(address)) return UpdateOutcome.Unroutable;
         string key = AddressKey.Format(address);
 
         UpdateOutcome outcome;
@@ -373,7 +373,7 @@ public sealed partial class AddressBook
         }
         else
         {
-            entry = new KnownAddress(address, source, key);
+            entry = new KnownAddress(address, source, key, Options.Scope);
             _index.Add(key, entry);
             _newCount++;
             outcome = UpdateOutcome.New;
@@ -439,7 +439,7 @@ public sealed partial class AddressBook
     }
 
     private int NewBucketOf(NetAddressV2 address, NetAddressV2 source) =>
-        NewBucketOf(_key, NetworkGroups.GroupKey(address), NetworkGroups.GroupKey(source));
+        NewBucketOf(_key, Options.Scope.GroupKey(address), Options.Scope.GroupKey(source));
 
     private int TriedBucketOf(KnownAddress entry) => TriedBucketOf(_key, entry.Key, entry.GroupKey);
 

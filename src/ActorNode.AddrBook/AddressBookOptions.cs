@@ -29,6 +29,10 @@ public sealed record AddressBookOptions
     /// more than 10 minutes in the future becomes now − 5 days. On by default (btcd does it in server.go).</summary>
     public bool FixFutureTimestamps { get; init; } = true;
 
+    /// <summary>Which addresses the book stores and how it groups them: <see cref="AddressScope.Internet"/> (btcd)
+    /// unless the nodes of a lab or a test share one machine.</summary>
+    public AddressScope Scope { get; init; } = AddressScope.Internet;
+
     /// <summary>Our rules: Core's rate limit and tried protection on.</summary>
     public static AddressBookOptions Default { get; } = new();
 

@@ -10,13 +10,15 @@ namespace ActorNode.AddrBook;
 /// thread-safe. Send <see cref="Address"/> (an immutable record) across threads or actors, not this object.</para></summary>
 public sealed class KnownAddress
 {
+    private readonly AddressScope _scope;
     private string? _groupKey;
 
-    internal KnownAddress(NetAddressV2 address, NetAddressV2 source, string key)
+    internal KnownAddress(NetAddressV2 address, NetAddressV2 source, string key, AddressScope? scope = null)
     {
         Address = address;
         Source = source;
         Key = key;
+        _scope = scope ?? AddressScope.Internet;
     }
 
     /// <summary>The address with its last-seen timestamp and services. Replaced (never mutated) when they change,
@@ -29,8 +31,8 @@ public sealed class KnownAddress
     /// <summary>The <c>host:port</c> key (<see cref="AddressKey.Format"/>).</summary>
     public string Key { get; }
 
-    /// <summary>The network group (<see cref="NetworkGroups.GroupKey"/>), computed once.</summary>
-    public string GroupKey => _groupKey ??= NetworkGroups.GroupKey(Address);
+    /// <summary>The network group (<see cref="AddressScope.GroupKey"/> of the book's scope), computed once.</summary>
+    public string GroupKey => _groupKey ??= _scope.GroupKey(Address);
 
     /// <summary>When the address was last seen, from its timestamp.</summary>
     public DateTimeOffset Timestamp => DateTimeOffset.FromUnixTimeSeconds(Address.Timestamp);

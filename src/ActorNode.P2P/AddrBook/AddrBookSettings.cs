@@ -31,6 +31,9 @@ public sealed record AddrBookSettings
                 throw new ConfigurationException("actornode.addrbook.rate-limit-bucket must be positive and rate-limit-per-second not negative");
             limit = new AddrRateLimitOptions(bucket, rate);
         }
+        var scopeName = section.GetString("scope", AddressScope.Internet.Name);
+        if (!AddressScope.TryParse(scopeName, out var scope))
+            throw new ConfigurationException($"actornode.addrbook.scope must be internet or loopback, was '{scopeName}'");
         return new AddrBookSettings
         {
             SaveInterval = interval,
@@ -38,6 +41,7 @@ public sealed record AddrBookSettings
             {
                 RateLimit = limit,
                 ProtectTriedFromGossip = section.GetBoolean("protect-tried-from-gossip", true),
+                Scope = scope,
             },
         };
     }

@@ -42,7 +42,7 @@ public sealed partial class ConnManagerActor
             RelevantServices: peer.Services.HasFlag(ServiceFlags.Network) && peer.Services.HasFlag(ServiceFlags.Witness),
             RelayTxs: peer.RelayTxs,
             BloomFilter: false, // we do not offer NODE_BLOOM: no peer can load a filter
-            KeyedNetGroup: _groupKeyer.Key(NetworkGroups.GroupKey(asBook)),
+            KeyedNetGroup: _groupKeyer.Key(_settings.AddressScope.GroupKey(asBook)),
             PreferEvict: false,
             IsLocal: local,
             Network: local ? NetworkKind.Unroutable

@@ -446,7 +446,7 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
         _addrBook.Tell(new ConnectedTo(peer.BookAddress ?? peer.SourceAddress));
         if (!peer.Inbound)
         {
-            peer.Group = NetworkGroups.GroupKey(peer.BookAddress ?? peer.SourceAddress);
+            peer.Group = _settings.AddressScope.GroupKey(peer.BookAddress ?? peer.SourceAddress);
             _outboundGroups[peer.Group] = _outboundGroups.GetValueOrDefault(peer.Group) + 1;
             _awaitingNeedMore.Enqueue(peer.Id);
             _addrBook.Tell(NeedMoreAddresses.Instance);
@@ -560,7 +560,7 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
         {
             if (!_relayLimit.TryTake(key, now)) continue;
             if (addresses.Count <= 10 && !answersGetAddr && Math.Abs(now.ToUnixTimeSeconds() - address.Timestamp) <= 600
-                && NetworkGroups.IsRoutable(address))
+                && _settings.AddressScope.IsRoutable(address))
                 fresh.Add(address);
         }
         if (fresh.Count == 0) return;

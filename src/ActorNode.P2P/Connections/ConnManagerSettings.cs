@@ -1,4 +1,5 @@
 using System.Net;
+using ActorNode.AddrBook;
 using ActorNode.Chain;
 using ActorNode.Connections.Bans;
 using ActorNode.P2P.Transport;
@@ -30,6 +31,9 @@ public sealed record ConnManagerSettings
     public string? DataDirectory { get; init; }
     public BanPolicy Bans { get; init; } = BanPolicy.Default;
     public IReadOnlyList<IPNetwork> Whitelist { get; init; } = [];
+    /// <summary>How outbound peers are grouped (one automatic outbound per group) and which gossiped addresses are
+    /// relayed; must match the address book's <see cref="AddressBookOptions.Scope"/>.</summary>
+    public AddressScope AddressScope { get; init; } = AddressScope.Internet;
 
     public ServiceFlags Services { get; init; } = ServiceFlags.Network | ServiceFlags.Witness | ServiceFlags.NetworkLimited;
     public string UserAgent { get; init; } = Peers.PeerSettings.DefaultUserAgent;

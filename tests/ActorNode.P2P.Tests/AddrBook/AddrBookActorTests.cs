@@ -182,6 +182,9 @@ public sealed class AddrBookActorTests : TestKit
         var btcd = AddrBookSettings.FromConfig(ConfigurationFactory.ParseString("rate-limit = off\nsave-interval = 1m"));
         Assert.Null(btcd.Options.RateLimit);
         Assert.Throws<ConfigurationException>(() => AddrBookSettings.FromConfig(ConfigurationFactory.ParseString("save-interval = 0s")));
+        Assert.Same(AddressScope.Internet, settings.Options.Scope);
+        Assert.Same(AddressScope.Loopback, AddrBookSettings.FromConfig(ConfigurationFactory.ParseString("scope = loopback")).Options.Scope);
+        Assert.Throws<ConfigurationException>(() => AddrBookSettings.FromConfig(ConfigurationFactory.ParseString("scope = lan")));
     }
 
     protected override void Dispose(bool disposing)

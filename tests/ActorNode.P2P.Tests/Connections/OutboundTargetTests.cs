@@ -1,4 +1,5 @@
 using System.Net;
+using ActorNode.AddrBook;
 using ActorNode.AddrBook.Persistence;
 using ActorNode.Chain;
 using ActorNode.P2P.AddrBook;
@@ -83,6 +84,53 @@ public sealed class OutboundTargetTests : Akka.TestKit.Xunit2.TestKit
             var peers = (await manager.Ask<PeerInfoList>(GetPeerInfo.Instance, Patience)).Peers;
             Assert.Equal([e2, e3], peers.Where(p => p.Ready).Select(p => p.Remote).OrderBy(e => e.Port == e2.Port ? 0 : 1));
         }, Patience, TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
+    public async Task AutomaticOutbound_FromTheRealAddressBook_ReachesItsTarget_OnePeerPerGroup_AndFailsOver()
+    {
+        var listeners = new Dictionary<IPEndPoint, IActorRef>();
+        foreach (var name in new[] { "b1", "b2", "b3" })
+        {
+            var (node, endpoint) = await Listener(name);
+            listeners[endpoint] = node;
+        }
+        // The nodes share 127.0.0.1, so the book runs in the loopback scope: each host:port is its own group.
+        var book = Sys.ActorOf(AddrBookActor.Props(PeersFile.InDirectory(NewDir()), AddrBookSettings.Default with
+        {
+            Options = AddressBookOptions.Default with { Scope = AddressScope.Loopback },
+        }), "d-book");
+        var user = Address(new IPEndPoint(IPAddress.Loopback, 1));
+        book.Tell(new AddAddresses(listeners.Keys.Select(Address).ToList(), user, AddressOrigin.User));
+        var manager = Sys.ActorOf(ConnManagerActor.Props(new ConnManagerSettings
+        {
+            Chain = ChainParams.Regtest, DataDirectory = NewDir(), TargetOutbound = 2, AddressScope = AddressScope.Loopback,
+        }, book, ActorRefs.Nobody), "d-manager");
+
+        List<IPEndPoint> first = [];
+        await AwaitAssertAsync(async () =>
+        {
+            first = (await manager.Ask<PeerInfoList>(GetPeerInfo.Instance, Patience)).Peers
+                .Where(p => p.Ready && !p.Inbound).Select(p => p.Remote).ToList();
+            Assert.Equal(2, first.Count);
+        }, Patience, TimeSpan.FromMilliseconds(100));
+        Assert.Equal(2, first.Distinct().Count());
+        Assert.All(first, e => Assert.Contains(e, listeners.Keys));
+        // Both handshakes were reported to the book: the two addresses moved to its tried table.
+        await AwaitAssertAsync(async () =>
+            Assert.Equal(2, (await book.Ask<AddrBookStats>(GetAddrBookStats.Instance, Patience)).Tried), Patience);
+
+        // One of the two goes away for good; the manager dials from the book until it has two peers again, which
+        // can only be with the third listener now.
+        var goneEndpoint = first[0];
+        var gone = listeners[goneEndpoint];
+        await gone.GracefulStop(Patience);
+        var expected = listeners.Keys.Where(e => !e.Equals(goneEndpoint)).OrderBy(e => e.Port).ToList();
+        await AwaitAssertAsync(async () =>
+        {
+            var peers = (await manager.Ask<PeerInfoList>(GetPeerInfo.Instance, Patience)).Peers;
+            Assert.Equal(expected, peers.Where(p => p.Ready && !p.Inbound).Select(p => p.Remote).OrderBy(e => e.Port));
+        }, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(100));
     }
 
     protected override void Dispose(bool disposing)
