@@ -469,11 +469,19 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
         }
     }
 
+    /// <summary>A peer's message for us. The peer is answered with <see cref="PeerMessageHandled"/> once we are done
+    /// with it, or by the sync actor when we pass the message on (with the peer as its sender).</summary>
     private void OnPeerMessage(ReceivedFromPeer received)
     {
-        if (!_peers.TryGetValue(received.PeerId, out var peer) || !peer.Ready) return;
+        if (!HandlePeerMessage(received)) Sender.Tell(PeerMessageHandled.Instance);
+    }
+
+    /// <summary>True when the message went on to the sync actor, which then answers the peer.</summary>
+    private bool HandlePeerMessage(ReceivedFromPeer received)
+    {
+        if (!_peers.TryGetValue(received.PeerId, out var peer) || !peer.Ready) return false;
         // A peer we have just banned is on its way out: what it sent meanwhile is neither scored nor served.
-        if (_bans.IsBanned(peer.Remote.Address, Now)) return;
+        if (_bans.IsBanned(peer.Remote.Address, Now)) return false;
         switch (received.Message)
         {
             case AddrMessage addr:
@@ -503,18 +511,27 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
                 // btcd OnGetData: an empty request is ignored; a large one scores ⌊n·99/50,000⌋ transient points
                 // before anything is served, and a peer that this bans is not served.
                 if (getData.Inventory.Length == 0) break;
-                if (!Score(peer.Remote.Address, BanPenalty.GetData(getData.Inventory.Length))) _sync.Forward(received);
+                if (!Score(peer.Remote.Address, BanPenalty.GetData(getData.Inventory.Length))) return ToSync(received);
                 break;
             case NotFoundMessage notFound:
-                OnNotFound(peer, notFound, received);
-                break;
+                return OnNotFound(peer, notFound, received);
         }
+        return false;
+    }
+
+    /// <summary>Passes a peer's message on to the sync actor, keeping the peer as the sender so that the sync actor
+    /// answers it; false (we answer) when there is no sync actor.</summary>
+    private bool ToSync(ReceivedFromPeer received)
+    {
+        if (_sync.IsNobody()) return false;
+        _sync.Forward(received);
+        return true;
     }
 
     /// <summary>btcd OnNotFound: an entry that is no block or transaction disconnects (no score); otherwise 20
     /// persistent points per block, then 10 transient points per transaction, each stopping if it bans; then the
     /// sync actor hears of it. Beyond btcd, a BIP339 MSG_WTX entry counts as a transaction (we send wtxidrelay).</summary>
-    private void OnNotFound(PeerEntry peer, NotFoundMessage notFound, ReceivedFromPeer received)
+    private bool OnNotFound(PeerEntry peer, NotFoundMessage notFound, ReceivedFromPeer received)
     {
         int blocks = 0, transactions = 0;
         foreach (var item in notFound.Inventory)
@@ -529,12 +546,12 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
                     break;
                 default:
                     peer.Actor.Tell(new DisconnectPeer($"invalid inventory type {item.Type} in notfound"));
-                    return;
+                    return false;
             }
         }
-        if (blocks > 0 && Score(peer.Remote.Address, BanPenalty.NotFoundBlocks(blocks))) return;
-        if (transactions > 0 && Score(peer.Remote.Address, BanPenalty.NotFoundTransactions(transactions))) return;
-        _sync.Forward(received);
+        if (blocks > 0 && Score(peer.Remote.Address, BanPenalty.NotFoundBlocks(blocks))) return false;
+        if (transactions > 0 && Score(peer.Remote.Address, BanPenalty.NotFoundTransactions(transactions))) return false;
+        return ToSync(received);
     }
 
     private void OnAddresses(PeerEntry peer, IReadOnlyList<NetAddressV2> addresses)
@@ -564,9 +581,24 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
                 fresh.Add(address);
         }
         if (fresh.Count == 0) return;
-        var others = ReadyPeers().Where(p => p.Id != peer.Id).ToList();
-        foreach (var target in others.OrderBy(_ => Random.Shared.Next()).Take(2))
-            target.Actor.Tell(new SendAddresses(fresh));
+        // Two random other peers, by reservoir sampling: one pass, no sort, no list of all peers.
+        PeerEntry? first = null, second = null;
+        int seen = 0;
+        foreach (var other in ReadyPeers())
+        {
+            if (other.Id == peer.Id) continue;
+            seen++;
+            if (seen == 1) first = other;
+            else if (seen == 2) second = other;
+            else if (Random.Shared.Next(seen) is var slot && slot < 2)
+            {
+                if (slot == 0) first = other;
+                else second = other;
+            }
+        }
+        var message = new SendAddresses(fresh);
+        first?.Actor.Tell(message);
+        second?.Actor.Tell(message);
     }
 
     /// <summary>Scores a peer's fault against its IP. The report is scored even when the peer has already gone: its

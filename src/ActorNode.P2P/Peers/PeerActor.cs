@@ -62,6 +62,7 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
     private DateTimeOffset? _pingSentAt;
     private TimeSpan? _pingTime;
     private int _lastBlockHeight;
+    private int _unhandledForwards;
     private Hash256? _lastAnnouncedBlock;
 
     public PeerActor(PeerSettings settings, IActorRef connection, IActorRef manager, IActorRef sync)
@@ -151,6 +152,7 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
     {
         Receive<DisconnectPeer>(d => Disconnect(d.Reason, abort: false));
         Receive<GetPeerStats>(_ => Sender.Tell(Stats()));
+        Receive<PeerMessageHandled>(_ => OnForwardHandled());
         Receive<ForceStop>(_ => Context.Stop(Self));
         ReceiveAny(message =>
         {
@@ -286,13 +288,28 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
             // passes them on to the sync actor unless the score bans the peer.
             case AddrMessage or AddrV2Message or GetAddrMessage or FilterLoadMessage or FilterAddMessage
                 or FilterClearMessage or AlertMessage or MemPoolMessage or GetDataMessage or NotFoundMessage:
-                _manager.Tell(new ReceivedFromPeer(Id, message));
+                Forward(_manager, message);
                 break;
             default:
                 Learn(message);
-                _sync.Tell(new ReceivedFromPeer(Id, message));
+                Forward(_sync, message);
                 break;
         }
+    }
+
+    /// <summary>Hands a message to the actor that owns its kind, counting it until that actor answers with
+    /// <see cref="PeerMessageHandled"/>; with a full window, reading stops after the current chunk.</summary>
+    private void Forward(IActorRef consumer, IWireMessage message)
+    {
+        if (consumer.IsNobody()) return;
+        consumer.Tell(new ReceivedFromPeer(Id, message));
+        if (++_unhandledForwards >= _settings.ForwardWindow) _transport.ReadingHeld = true;
+    }
+
+    private void OnForwardHandled()
+    {
+        if (_unhandledForwards > 0) _unhandledForwards--;
+        if (_unhandledForwards < _settings.ForwardWindow) _transport.ReadingHeld = false;
     }
 
     /// <summary>What the peer sends or announces, it has: never announce it back (btcd netsync/server add to the

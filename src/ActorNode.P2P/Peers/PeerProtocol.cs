@@ -49,8 +49,19 @@ public sealed record PeerReady(long PeerId, IPEndPoint Remote, bool Inbound, Han
 
 /// <summary>A message from a ready peer for the actor that owns its kind (addresses, filters, mempool, and getdata and
 /// notfound to the connection manager, which scores the last two and forwards them to the sync actor; inventory,
-/// headers, blocks and transactions to the sync actor).</summary>
+/// headers, blocks and transactions to the sync actor).
+/// <para>Whoever finishes with it answers the PeerActor (the <c>Sender</c>) with <see cref="PeerMessageHandled"/>: a
+/// peer has at most <see cref="PeerSettings.ForwardWindow"/> messages unanswered, and stops reading its socket until
+/// an answer comes, so a flooding peer is held back by TCP rather than by the consumers' mailboxes.</para></summary>
 public sealed record ReceivedFromPeer(long PeerId, IWireMessage Message);
+
+/// <summary>The answer to a <see cref="ReceivedFromPeer"/>: its consumer is done with it (btcd: the peer's
+/// inHandler waits on the sync manager's done channel for blocks and transactions).</summary>
+public sealed record PeerMessageHandled
+{
+    public static PeerMessageHandled Instance { get; } = new();
+    private PeerMessageHandled() { }
+}
 
 /// <summary>The peer broke a rule; the connection manager scores it (ban score, reference §5.5).</summary>
 public sealed record PeerMisbehaved(long PeerId, IPEndPoint Remote, PeerFault Fault, WireError? CodecError, string Detail);

@@ -30,6 +30,9 @@ public sealed record PeerSettings
     public TimeSpan StallTickInterval { get; init; } = TimeSpan.FromSeconds(15);
     public TimeSpan TrickleInterval { get; init; } = TimeSpan.FromSeconds(10);
     public TransportOptions Transport { get; init; } = TransportOptions.Default;
+    /// <summary>How many forwarded messages (<see cref="ReceivedFromPeer"/>) may wait for their
+    /// <see cref="PeerMessageHandled"/> before the peer stops reading its socket.</summary>
+    public int ForwardWindow { get; init; } = 16;
 
     public static string DefaultUserAgent { get; } =
         $"/ActorNode:{typeof(PeerSettings).Assembly.GetName().Version?.ToString(3) ?? "0.1.0"}/";

@@ -51,6 +51,8 @@ public sealed class TcpTransport
     private bool _slowReported;
     private bool _closeRequested;
     private string? _commandFailure;
+    private bool _readingHeld;
+    private bool _resumeOwed;
 
     /// <summary>Registers <paramref name="context"/>'s actor as the handler of <paramref name="connection"/> and
     /// watches the connection. Call it from the owner's constructor or <c>PreStart</c>.</summary>
@@ -93,6 +95,20 @@ public sealed class TcpTransport
     /// <summary>True until <see cref="Close"/> or <see cref="Abort"/> is called or the connection ends.</summary>
     public bool IsOpen => _state == State.Open;
 
+    /// <summary>While true (pull mode only), no further chunk is asked for after the current one: the owner is
+    /// waiting for its consumers to catch up. Setting it back to false asks for the next chunk if one is owed.</summary>
+    public bool ReadingHeld
+    {
+        get => _readingHeld;
+        set
+        {
+            _readingHeld = value;
+            if (value || !_resumeOwed) return;
+            _resumeOwed = false;
+            if (_state == State.Open) _connection.Tell(Tcp.ResumeReading.Instance, _owner);
+        }
+    }
+
     /// <summary>True once <see cref="ITransportEvents.OnClosed"/> has been called.</summary>
     public bool IsClosed => _state == State.Closed;
 
@@ -105,9 +121,13 @@ public sealed class TcpTransport
             case Tcp.Received received:
                 if (_state == State.Open)
                     _events.OnReceived(received.Data.ToReadOnlySpan());
-                // Pull mode: the next chunk only now that this one is handled (reading backpressure).
+                // Pull mode: the next chunk only now that this one is handled (reading backpressure), and only
+                // when the owner is not holding reading back for its consumers.
                 if (_options.PullMode && _state == State.Open)
-                    _connection.Tell(Tcp.ResumeReading.Instance, _owner);
+                {
+                    if (_readingHeld) _resumeOwed = true;
+                    else _connection.Tell(Tcp.ResumeReading.Instance, _owner);
+                }
                 return true;
             case WriteAck ack when ReferenceEquals(ack.Transport, this):
                 OnAck(ack.Sequence);

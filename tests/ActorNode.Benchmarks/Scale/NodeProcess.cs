@@ -99,6 +99,9 @@ internal sealed class NodeProcess : IAsyncDisposable
         return TimeSpan.FromMilliseconds(ticks * 10);
     }
 
+    /// <summary>The node's resident set now (VmRSS), without asking it anything.</summary>
+    public long RssBytes() => StatusKiB("VmRSS") * 1024;
+
     private long StatusKiB(string field)
     {
         foreach (var line in File.ReadLines($"/proc/{Pid}/status"))

@@ -89,10 +89,10 @@ internal static class ScaleLoad
         return results.Count == peers.Count && results.All(r => r.Failed == 0) ? 0 : 1;
     }
 
-    private static string[] NodeArgs(CommandLine options)
+    internal static string[] NodeArgs(CommandLine options)
     {
         var args = new List<string>();
-        foreach (var name in new[] { "backlog", "max-peers", "handshake-timeout", "hocon" })
+        foreach (var name in new[] { "backlog", "max-peers", "handshake-timeout", "hocon", "sink-cost-us" })
             if (options.String(name) is { } value)
                 args.AddRange([$"--{name}", value]);
         return [.. args];
@@ -223,7 +223,7 @@ internal static class ScaleLoad
         return new IPAddress([127, (byte)(1 + g / 256), (byte)(g % 256), (byte)host]);
     }
 
-    private static async Task<Socket> HandshakeAsync(IPEndPoint node, IPAddress source, CancellationToken ct)
+    internal static async Task<Socket> HandshakeAsync(IPEndPoint node, IPAddress source, CancellationToken ct)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         byte[] buffer = ArrayPool<byte>.Shared.Rent(4096);

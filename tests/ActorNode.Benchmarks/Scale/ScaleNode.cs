@@ -53,7 +53,8 @@ internal static class ScaleNode
         try
         {
             var book = system.ActorOf(AddrBookActor.Props(PeersFile.InDirectory(dir)), "addrbook");
-            var sync = system.ActorOf(Props.Create<Sink>(), "sync");
+            int sinkCost = options.Int("sink-cost-us", 0);
+            var sync = system.ActorOf(Props.Create(() => new Sink(sinkCost)), "sync");
             var manager = system.ActorOf(ConnManagerActor.Props(settings, book, sync), "connmanager");
 
             IPEndPoint? bound = null;
@@ -110,9 +111,22 @@ internal static class ScaleNode
         Console.Out.Flush();
     }
 
-    /// <summary>Stands in for the SyncActor, which does not exist yet: takes every message and drops it.</summary>
+    /// <summary>Stands in for the SyncActor: answers every peer message as handled, after spending
+    /// <c>--sink-cost-us</c> microseconds of CPU on it (a consumer slower than the peers that feed it).</summary>
     private sealed class Sink : ReceiveActor
     {
-        public Sink() => ReceiveAny(_ => { });
+        public Sink(int costMicroseconds)
+        {
+            Receive<ActorNode.P2P.Peers.ReceivedFromPeer>(_ =>
+            {
+                if (costMicroseconds > 0)
+                {
+                    long until = System.Diagnostics.Stopwatch.GetTimestamp() + costMicroseconds * System.Diagnostics.Stopwatch.Frequency / 1_000_000;
+                    while (System.Diagnostics.Stopwatch.GetTimestamp() < until) Thread.SpinWait(20);
+                }
+                Sender.Tell(ActorNode.P2P.Peers.PeerMessageHandled.Instance);
+            });
+            ReceiveAny(_ => { });
+        }
     }
 }

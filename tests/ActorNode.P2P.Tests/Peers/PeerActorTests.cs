@@ -42,9 +42,10 @@ public sealed class PeerActorTests : Akka.TestKit.Xunit2.TestKit
         new NetAddress(ServiceFlags.None, IPAddress.Loopback, 18444), new NetAddress(ServiceFlags.None, IPAddress.Any, 0),
         nonce, "/Satoshi:27.0.0/", 150, relay);
 
-    private IActorRef StartPeer(bool inbound)
+    private IActorRef StartPeer(bool inbound, Func<PeerSettings, PeerSettings>? adjust = null)
     {
         var settings = new PeerSettings { PeerId = 7, Remote = Remote, Inbound = inbound, Magic = Regtest, Nonce = 12345, StartHeight = 3 };
+        settings = adjust?.Invoke(settings) ?? settings;
         var peer = Sys.ActorOf(PeerActor.Props(settings, _connection.Ref, _manager.Ref, _sync.Ref));
         _connection.ExpectMsg<Tcp.Register>();
         return peer;
@@ -64,7 +65,9 @@ public sealed class PeerActorTests : Akka.TestKit.Xunit2.TestKit
     {
         while (_written.Count == 0)
         {
-            var write = _connection.ExpectMsg<Tcp.Write>();
+            var next = _connection.ReceiveOne(TimeSpan.FromSeconds(3));
+            if (next is Tcp.ResumeReading) continue; // pull mode asks for chunks between writes
+            var write = Assert.IsType<Tcp.Write>(next);
             peer.Tell(write.Ack, _connection.Ref);
             _fromPeer.ReadAll(write.Data.ToArray(), (ICollection<IWireMessage>)new QueueCollection(_written));
         }
@@ -73,9 +76,9 @@ public sealed class PeerActorTests : Akka.TestKit.Xunit2.TestKit
 
     private T Written<T>(IActorRef peer) where T : IWireMessage => Assert.IsType<T>(Written(peer));
 
-    private IActorRef ReadyOutbound(bool relay = true)
+    private IActorRef ReadyOutbound(bool relay = true, Func<PeerSettings, PeerSettings>? adjust = null)
     {
-        var peer = StartPeer(inbound: false);
+        var peer = StartPeer(inbound: false, adjust);
         Written<VersionMessage>(peer);
         Feed(peer, TheirVersion(relay: relay));
         _manager.ExpectMsg<RuleOnVersion>();
@@ -327,6 +330,37 @@ public sealed class PeerActorTests : Akka.TestKit.Xunit2.TestKit
         Assert.IsType<GetAddrMessage>(_manager.ExpectMsg<ReceivedFromPeer>().Message);
         Assert.IsType<HeadersMessage>(_sync.ExpectMsg<ReceivedFromPeer>().Message);
         _sync.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
+    public void ForwardedMessages_BeyondTheWindow_StopReadingUntilTheConsumerAnswers()
+    {
+        // Pull mode, a window of 2: the third unanswered message holds reading back.
+        var peer = ReadyOutbound(adjust: s => s with
+        {
+            ForwardWindow = 2, Transport = s.Transport with { PullMode = true },
+        });
+        // Drain the chunk requests of the handshake.
+        _connection.ReceiveWhile(TimeSpan.FromMilliseconds(300), m => m as Tcp.ResumeReading);
+        void Chunk(IWireMessage message)
+        {
+            Feed(peer, message);
+            _sync.ExpectMsg<ReceivedFromPeer>();
+        }
+
+        Chunk(new InvMessage([Tx(1)]));
+        _connection.ExpectMsg<Tcp.ResumeReading>();
+        Chunk(new InvMessage([Tx(2)])); // two unanswered: the window is full
+        _connection.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+
+        peer.Tell(PeerMessageHandled.Instance, _sync.Ref);
+        _connection.ExpectMsg<Tcp.ResumeReading>(); // room again: the next chunk is asked for
+        Chunk(new InvMessage([Tx(3)]));
+        _connection.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        peer.Tell(PeerMessageHandled.Instance, _sync.Ref);
+        peer.Tell(PeerMessageHandled.Instance, _sync.Ref);
+        _connection.ExpectMsg<Tcp.ResumeReading>();
+        _connection.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
     }
 
     [Fact]

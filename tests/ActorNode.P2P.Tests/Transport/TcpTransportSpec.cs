@@ -106,6 +106,33 @@ public sealed class TcpTransportSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void PullMode_WhileTheOwnerHoldsReading_TheNextChunkIsAskedForOnlyOnRelease()
+    {
+        var host = StartHost(new TransportOptions { PullMode = true });
+        _connection.ExpectMsg<Tcp.ResumeReading>();
+        host.Tell(new HoldReading(true));
+
+        host.Tell(new Tcp.Received(ByteString.FromBytes([1])), _connection.Ref);
+        ExpectMsg<DataReceived>(); // the chunk already asked for is still delivered
+        _connection.ExpectNoMsg(Quiet); // but no next one while held
+
+        host.Tell(new HoldReading(false));
+        _connection.ExpectMsg<Tcp.ResumeReading>(); // the one owed
+        host.Tell(new HoldReading(false));
+        _connection.ExpectNoMsg(Quiet); // and only one
+    }
+
+    [Fact]
+    public void PullMode_HoldAndReleaseWithNothingOwed_AsksForNothing()
+    {
+        var host = StartHost(new TransportOptions { PullMode = true });
+        _connection.ExpectMsg<Tcp.ResumeReading>();
+        host.Tell(new HoldReading(true));
+        host.Tell(new HoldReading(false));
+        _connection.ExpectNoMsg(Quiet); // the first chunk is still outstanding: asking again would double the window
+    }
+
+    [Fact]
     public void PushMode_NeverAsksToResumeReading()
     {
         var host = StartHost();

@@ -34,6 +34,9 @@ internal sealed class TransportTestHost : UntypedActor, IWithTimers, ITransportE
             case AbortTransport:
                 _transport.Abort();
                 break;
+            case HoldReading hold:
+                _transport.ReadingHeld = hold.Held;
+                break;
             case GetStats:
                 Sender.Tell(new Stats(_transport.QueuedFrames, _transport.QueuedBytes, _transport.UnackedWrites,
                     _transport.IsOpen, _transport.IsClosed));
@@ -54,6 +57,8 @@ internal sealed class TransportTestHost : UntypedActor, IWithTimers, ITransportE
     void ITransportEvents.OnClosed(TransportClosed closed) => _reporter.Tell(closed);
 
     public sealed record SendFrame(byte[] Frame, SendPriority Priority = SendPriority.Normal);
+
+    public sealed record HoldReading(bool Held);
 
     public sealed record CloseTransport
     {
