@@ -39,6 +39,7 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
     private readonly BanScoreTable _scores;
     private readonly BanListFile? _banFile;
     private readonly InboundAdmission _admission = new();
+    private int _bestHeight; // our best block height, the start_height of our version messages
     /// <summary>Core's addr rate limit, per peer, deciding what we relay (the address book applies its own, with the
     /// same parameters, to what it stores).</summary>
     private readonly AddrRateLimiter _relayLimit = new(AddrRateLimitOptions.Core);
@@ -156,6 +157,7 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
         Receive<ReceivedFromPeer>(OnPeerMessage);
         Receive<NeedMoreAddressesAnswer>(OnNeedMoreAddresses);
         Receive<PingMeasured>(OnPingMeasured);
+        Receive<OurBestHeight>(m => _bestHeight = m.Height);
 
         // Node-level requests
         Receive<RelayInventory>(relay =>
@@ -364,6 +366,7 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
             Services = _settings.Services,
             UserAgent = _settings.UserAgent,
             RelayTransactions = !_settings.BlocksOnly,
+            StartHeight = _bestHeight,
             TrickleInterval = _settings.TrickleInterval,
             HandshakeTimeout = _settings.HandshakeTimeout,
             // Every connection is opened in pull mode: a peer's reads are paced by its actor (TcpTransport).
@@ -454,7 +457,7 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
         }
         _log.Info("Peer {PeerId} {Remote} connected ({Direction}, {UserAgent}, height {Height})", peer.Id, ready.Remote,
             peer.Inbound ? "inbound" : "outbound", ready.Handshake.Remote.UserAgent, ready.Handshake.Remote.StartHeight);
-        _sync.Tell(ready);
+        _sync.Tell(ready, peer.Actor); // the sync actor speaks to the peer directly
     }
 
     private void OnNeedMoreAddresses(NeedMoreAddressesAnswer answer)

@@ -60,6 +60,10 @@ public sealed record AddedNodeInfo(IReadOnlyList<AddedNode> Nodes);
 /// <paramref name="SourcePeer"/>, are at least that high now.</summary>
 public sealed record UpdatePeerHeights(Hash256 Block, int Height, long? SourcePeer = null);
 
+/// <summary>The sync actor's best block height changed: new connections advertise it as the start height of our
+/// version message (btcd newestBlock for peer.Config).</summary>
+public sealed record OurBestHeight(int Height);
+
 /// <summary>Dial a peer and keep it (addnode / --addnode: permanent, redialled with backoff; onetry: once).</summary>
 public sealed record AddNode(IPEndPoint Address, bool Permanent = true);
 
