@@ -165,6 +165,18 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
             foreach (var peer in ReadyPeers())
                 if (peer.Id != relay.ExceptPeer) peer.Actor.Tell(new AnnounceInventory(relay.Item));
         });
+        Receive<RelayBlock>(relay =>
+        {
+            var announce = new AnnounceBlock(relay.Header);
+            foreach (var peer in ReadyPeers())
+                if (peer.Id != relay.ExceptPeer) peer.Actor.Tell(announce);
+        });
+        Receive<RelayTransaction>(relay =>
+        {
+            var announce = new AnnounceTransaction(relay.Txid, relay.Wtxid);
+            foreach (var peer in ReadyPeers())
+                if (peer.Id != relay.ExceptPeer) peer.Actor.Tell(announce);
+        });
         Receive<Broadcast>(broadcast =>
         {
             foreach (var peer in ReadyPeers())

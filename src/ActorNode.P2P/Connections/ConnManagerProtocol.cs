@@ -76,6 +76,14 @@ public sealed record DisconnectNode(IPEndPoint Address);
 /// <summary>Announce inventory to every ready peer but <paramref name="ExceptPeer"/> (btcd RelayInventory).</summary>
 public sealed record RelayInventory(InvVector Item, long? ExceptPeer = null);
 
+/// <summary>Announce a new block to every ready peer but <paramref name="ExceptPeer"/>: headers to those that sent
+/// sendheaders, inv to the others (<see cref="Peers.AnnounceBlock"/>).</summary>
+public sealed record RelayBlock(BlockHeader Header, long? ExceptPeer = null);
+
+/// <summary>Announce a transaction to every ready peer but <paramref name="ExceptPeer"/>, by wtxid or txid as each
+/// negotiated (<see cref="Peers.AnnounceTransaction"/>).</summary>
+public sealed record RelayTransaction(Hash256 Txid, Hash256 Wtxid, long? ExceptPeer = null);
+
 /// <summary>Send a message to every ready peer but those excluded (btcd BroadcastMessage).</summary>
 public sealed record Broadcast(IWireMessage Message, IReadOnlySet<long>? Exclude = null);
 

@@ -132,6 +132,10 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
     {
         Receive<SendToPeer>(send => Send(send.Message));
         Receive<AnnounceInventory>(announce => Announce(announce.Item));
+        Receive<AnnounceBlock>(announce => AnnounceNewBlock(announce.Header));
+        Receive<AnnounceTransaction>(announce => Announce(_ready!.WantsWtxidRelay
+            ? new InvVector(InvType.Wtx, announce.Wtxid)
+            : new InvVector(InvType.Tx, announce.Txid)));
         Receive<SendAddresses>(m => SendAddressList(m.Addresses));
         Receive<AddrBook.AddressesForPeer>(m => SendAddressList(m.Addresses)); // the answer to its getaddr
         Receive<PingTick>(_ => SendPing());
@@ -353,6 +357,14 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
         }
         if (!_ready!.Remote.Relay) return; // the peer asked for no transaction announcements (BIP37 relay flag)
         _trickle.Enqueue(item);
+    }
+
+    private void AnnounceNewBlock(BlockHeader header)
+    {
+        var item = new InvVector(InvType.Block, header.GetHash());
+        if (_known.Contains(item)) return;
+        _known.Add(item);
+        Send(_prefersHeaders ? new HeadersMessage([header]) : new InvMessage([item]));
     }
 
     private void SendAddressList(IReadOnlyList<NetAddressV2> addresses)

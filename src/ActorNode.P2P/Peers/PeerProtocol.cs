@@ -15,6 +15,14 @@ public sealed record SendToPeer(IWireMessage Message);
 /// trickle tick (btcd QueueInventory).</summary>
 public sealed record AnnounceInventory(InvVector Item);
 
+/// <summary>Announce a new block: as a one-header <c>headers</c> message to a peer that sent <c>sendheaders</c>
+/// (BIP130), else as an inv, at once and only if the peer does not know it already (btcd/Core announce).</summary>
+public sealed record AnnounceBlock(BlockHeader Header);
+
+/// <summary>Announce a transaction on the next trickle: by wtxid (MSG_WTX) to a peer that negotiated
+/// <c>wtxidrelay</c> (BIP339), else by txid (MSG_TX); never to a peer whose version said relay = false.</summary>
+public sealed record AnnounceTransaction(Hash256 Txid, Hash256 Wtxid);
+
 /// <summary>Send addresses to the peer, as addrv2 if it asked for that (sendaddrv2) or else as addr without the
 /// entries addr cannot express; more than 1,000 are sampled down to 1,000 (btcd PushAddrMsg / PushAddrV2Msg).</summary>
 public sealed record SendAddresses(IReadOnlyList<NetAddressV2> Addresses);

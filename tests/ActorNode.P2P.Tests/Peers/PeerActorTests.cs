@@ -314,6 +314,38 @@ public sealed class PeerActorTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void AnnounceBlock_AsHeadersToAPeerThatSentSendHeaders_ElseAsInv_AndNeverTwice()
+    {
+        var header = ActorNode.Chain.ChainParams.Regtest.GenesisBlock.Header;
+        var plain = ReadyOutbound();
+        plain.Tell(new AnnounceBlock(header));
+        Assert.Equal([new InvVector(InvType.Block, header.GetHash())], Written<InvMessage>(plain).Inventory);
+        plain.Tell(new AnnounceBlock(header));
+        _connection.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
+    public void AnnounceBlock_ToAPeerThatSentSendHeaders_IsAHeadersMessage()
+    {
+        var header = ActorNode.Chain.ChainParams.Regtest.GenesisBlock.Header;
+        var peer = ReadyOutbound();
+        Feed(peer, SendHeadersMessage.Instance);
+        peer.Tell(new AnnounceBlock(header));
+        Assert.Equal([header], Written<HeadersMessage>(peer).Headers);
+    }
+
+    [Fact]
+    public void AnnounceTransaction_ByTxidToAPeerWithoutWtxidRelay()
+    {
+        var txid = Hash256.Parse("00000000000000000000000000000000000000000000000000000000000000aa");
+        var wtxid = Hash256.Parse("00000000000000000000000000000000000000000000000000000000000000bb");
+        var peer = ReadyOutbound();
+        peer.Tell(new AnnounceTransaction(txid, wtxid));
+        Scheduler.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal([new InvVector(InvType.Tx, txid)], Written<InvMessage>(peer).Inventory);
+    }
+
+    [Fact]
     public void RelayFlagOff_NoTransactionAnnouncements()
     {
         var peer = ReadyOutbound(relay: false);
