@@ -1,4 +1,5 @@
 using System.Numerics;
+using ActorNode.Chain.Blocks;
 using ActorNode.Wire.Primitives;
 
 namespace ActorNode.Chain.Mining;
@@ -15,7 +16,6 @@ public static class BlockBuilder
     public static ReadOnlyMemory<byte> AnyoneCanSpend { get; } = new byte[] { 0x51 };
 
     private const byte Op0 = 0x00;
-    private const byte Op1 = 0x51;
     private const int MaxNonceTries = 1 << 24;
 
     /// <summary>Builds a block on <paramref name="parent"/> at <paramref name="height"/> and mines it.</summary>
@@ -54,19 +54,12 @@ public static class BlockBuilder
         return halvings >= 64 ? 0 : (50 * 100_000_000L) >> halvings;
     }
 
-    /// <summary>The coinbase scriptSig Core's miner writes: the height as a script number (OP_1..OP_16 for 1 to 16),
+    /// <summary>The coinbase scriptSig Core's miner writes: the height as BIP34 asks (<see cref="CoinbaseHeight"/>),
     /// then OP_0, then <paramref name="tag"/> as a 4-byte push when it is not zero.</summary>
     public static byte[] CoinbaseScript(int height, uint tag = 0)
     {
         var script = new List<byte>(12);
-        if (height == 0) script.Add(Op0);
-        else if (height <= 16) script.Add((byte)(Op1 + height - 1));
-        else
-        {
-            var number = ScriptNumber(height);
-            script.Add((byte)number.Length);
-            script.AddRange(number);
-        }
+        script.AddRange(CoinbaseHeight.Encode(height));
         script.Add(Op0);
         if (tag != 0)
         {
@@ -74,20 +67,6 @@ public static class BlockBuilder
             script.AddRange(BitConverter.GetBytes(tag)); // little-endian on every platform .NET runs on here
         }
         return [.. script];
-    }
-
-    /// <summary>Minimal little-endian script number encoding (Core <c>CScriptNum::serialize</c>) of a positive value.</summary>
-    public static byte[] ScriptNumber(long value)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(value);
-        var bytes = new List<byte>(9);
-        while (value > 0)
-        {
-            bytes.Add((byte)(value & 0xff));
-            value >>= 8;
-        }
-        if (bytes.Count > 0 && (bytes[^1] & 0x80) != 0) bytes.Add(0); // keep it positive
-        return [.. bytes];
     }
 
     private static Transaction Coinbase(ChainParams chain, int height, ReadOnlyMemory<byte> payout, uint tag,

@@ -21,6 +21,7 @@ public sealed class BlockBuilderTests
         var coinbase = Assert.Single(block.Transactions);
         Assert.True(coinbase.Inputs[0].PreviousOutput.IsNull);
         Assert.Equal(50 * 100_000_000L, coinbase.Outputs[0].Value);
+        Assert.True(ActorNode.Chain.Blocks.BlockSanity.Check(block, ActorNode.Chain.Blocks.BlockCheckContext.For(Regtest, 1)).IsValid);
         // Round trip through the wire form.
         Assert.Equal(block.GetHash(), Block.Parse(block.ToArray()).GetHash());
     }
@@ -44,6 +45,8 @@ public sealed class BlockBuilderTests
         var block = BlockBuilder.Mine(Regtest, Regtest.GenesisHash, 1, 1_700_000_000, RegtestBits, witnessTxs);
 
         Assert.Equal(WitnessCommitmentStatus.Valid, WitnessCommitment.Verify(block));
+        var check = ActorNode.Chain.Blocks.BlockSanity.Check(block, ActorNode.Chain.Blocks.BlockCheckContext.For(Regtest, 1));
+        Assert.True(check.IsValid, check.ToString());
         Assert.Equal(MerkleTree.ComputeRoot(block, out _), block.Header.MerkleRoot);
     }
 
