@@ -101,7 +101,7 @@ public sealed class ChainParams
     /// src/kernel/chainparams.cpp at commit 284c42a3 (v30 cycle, September 2025): the work of mainnet at about
     /// height 912,683, testnet3 at about 4,550,000, testnet4 at about 91,000, the default signet at about
     /// 267,665; zero on regtest and on a custom signet, where everything is stored.</summary>
-    public BigInteger MinimumChainWork { get; private init; }
+    public BigInteger MinimumChainWork { get; private set; }
 
     /// <summary>Blocks a coinbase output must wait before it can be spent (100).</summary>
     public int CoinbaseMaturity { get; private init; } = 100;
@@ -110,7 +110,7 @@ public sealed class ChainParams
     public int SubsidyReductionInterval { get; private init; } = 210_000;
 
     /// <summary>Known-good blocks in ascending height order (only mainnet and testnet3 have any).</summary>
-    public ImmutableArray<Checkpoint> Checkpoints { get; private init; } = [];
+    public ImmutableArray<Checkpoint> Checkpoints { get; private set; } = [];
 
     /// <summary>DNS seeds to ask for peer addresses when the address book is empty.</summary>
     public ImmutableArray<DnsSeed> DnsSeeds { get; private init; } = [];
@@ -137,6 +137,24 @@ public sealed class ChainParams
     }
 
     public override string ToString() => Name;
+
+    /// <summary>A copy with other checkpoints (sorted by height): btcd's --addcheckpoint and --nocheckpoints, and
+    /// tests that need checkpoints on a regtest chain.</summary>
+    public ChainParams WithCheckpoints(IEnumerable<Checkpoint> checkpoints)
+    {
+        var copy = (ChainParams)MemberwiseClone();
+        copy.Checkpoints = [.. checkpoints.OrderBy(c => c.Height)];
+        return copy;
+    }
+
+    /// <summary>A copy with another minimum chain work: Core's -minimumchainwork.</summary>
+    public ChainParams WithMinimumChainWork(BigInteger minimumChainWork)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(minimumChainWork);
+        var copy = (ChainParams)MemberwiseClone();
+        copy.MinimumChainWork = minimumChainWork;
+        return copy;
+    }
 
     public static ChainParams Mainnet { get; } = CreateMainnet();
     public static ChainParams Testnet3 { get; } = CreateTestnet3();

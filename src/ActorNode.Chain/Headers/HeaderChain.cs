@@ -88,6 +88,10 @@ public sealed class HeaderChain
     /// <summary>The newest checkpoint on the best header chain: no new header may fork below it.</summary>
     public Checkpoint? LastCheckpoint => _lastCheckpoint;
 
+    /// <summary>btcd's BFNoPoWCheck, for tests only: lets constructed mainnet/testnet headers reach the contextual
+    /// rules without mining them at real difficulty.</summary>
+    internal bool SkipProofOfWorkForTests { get; set; }
+
     public BlockNode? Find(Hash256 hash) => _index.GetValueOrDefault(hash);
 
     public bool TryGetNode(Hash256 hash, out BlockNode node) => _index.TryGetValue(hash, out node!);
@@ -225,7 +229,7 @@ public sealed class HeaderChain
         // §8.1: the target is in range and the hash meets it (btcd checkProofOfWork, Core CheckProofOfWork).
         var target = UInt256.FromCompact(header.Bits, out bool negative, out bool overflow);
         if (negative || overflow || target.IsZero || target > _powLimit) return HeaderRejectReason.InvalidProofOfWork;
-        if (UInt256.FromHash(hash) > target) return HeaderRejectReason.InvalidProofOfWork;
+        if (!SkipProofOfWorkForTests && UInt256.FromHash(hash) > target) return HeaderRejectReason.InvalidProofOfWork;
 
         // §8.2: the contextual rules (btcd checkBlockHeaderContext, Core ContextualCheckBlockHeader).
         int height = parent.Height + 1;
