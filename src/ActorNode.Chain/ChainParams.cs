@@ -96,6 +96,13 @@ public sealed class ChainParams
     /// <summary>From this height block version must be ≥ 3 (BIP66, strict DER signatures).</summary>
     public int Bip66Height { get; private init; }
 
+    /// <summary>The least cumulative work a headers chain must have before the node stores it: Bitcoin Core's
+    /// nMinimumChainWork, its anti-DoS rule against low-work header spam (btcd has none). Values from Core's
+    /// src/kernel/chainparams.cpp at commit 284c42a3 (v30 cycle, September 2025): the work of mainnet at about
+    /// height 912,683, testnet3 at about 4,550,000, testnet4 at about 91,000, the default signet at about
+    /// 267,665; zero on regtest and on a custom signet, where everything is stored.</summary>
+    public BigInteger MinimumChainWork { get; private set; }
+
     /// <summary>Blocks a coinbase output must wait before it can be spent (100).</summary>
     public int CoinbaseMaturity { get; private init; } = 100;
 
@@ -103,7 +110,7 @@ public sealed class ChainParams
     public int SubsidyReductionInterval { get; private init; } = 210_000;
 
     /// <summary>Known-good blocks in ascending height order (only mainnet and testnet3 have any).</summary>
-    public ImmutableArray<Checkpoint> Checkpoints { get; private init; } = [];
+    public ImmutableArray<Checkpoint> Checkpoints { get; private set; } = [];
 
     /// <summary>DNS seeds to ask for peer addresses when the address book is empty.</summary>
     public ImmutableArray<DnsSeed> DnsSeeds { get; private init; } = [];
@@ -131,10 +138,29 @@ public sealed class ChainParams
 
     public override string ToString() => Name;
 
+    /// <summary>A copy with other checkpoints (sorted by height): btcd's --addcheckpoint and --nocheckpoints, and
+    /// tests that need checkpoints on a regtest chain.</summary>
+    public ChainParams WithCheckpoints(IEnumerable<Checkpoint> checkpoints)
+    {
+        var copy = (ChainParams)MemberwiseClone();
+        copy.Checkpoints = [.. checkpoints.OrderBy(c => c.Height)];
+        return copy;
+    }
+
+    /// <summary>A copy with another minimum chain work: Core's -minimumchainwork.</summary>
+    public ChainParams WithMinimumChainWork(BigInteger minimumChainWork)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(minimumChainWork);
+        var copy = (ChainParams)MemberwiseClone();
+        copy.MinimumChainWork = minimumChainWork;
+        return copy;
+    }
+
     public static ChainParams Mainnet { get; } = CreateMainnet();
     public static ChainParams Testnet3 { get; } = CreateTestnet3();
     public static ChainParams Testnet4 { get; } = CreateTestnet4();
-    public static ChainParams Signet { get; } = CreateSignet(DefaultSignetChallenge, DefaultSignetSeeds());
+    public static ChainParams Signet { get; } = CreateSignet(DefaultSignetChallenge, DefaultSignetSeeds(),
+        Work("0000000000000000000000000000000000000000000000000000067d328e681a"));
     public static ChainParams Regtest { get; } = CreateRegtest();
 
     /// <summary>The parameters of the <see cref="DefaultNetwork"/> (signet).</summary>
@@ -184,6 +210,10 @@ public sealed class ChainParams
     /// <summary>The parameters of a custom signet: the public signet's rules and genesis block with its own
     /// challenge, magic (<see cref="SignetMagic"/>) and seeds (btcd CustomSignetParams).</summary>
     public static ChainParams CreateSignet(ReadOnlySpan<byte> challenge, IEnumerable<DnsSeed> dnsSeeds) =>
+        CreateSignet(challenge, dnsSeeds, BigInteger.Zero);
+
+    private static ChainParams CreateSignet(ReadOnlySpan<byte> challenge, IEnumerable<DnsSeed> dnsSeeds,
+        BigInteger minimumChainWork) =>
         new(Network.Signet, "signet", SignetMagic(challenge), 38333,
             Genesis.CreateBlock(Genesis.MainnetCoinbase(), timestamp: 1598918400, bits: 0x1e0377ae, nonce: 52613770),
             Hash256.Parse("00000008819873e925422c1ff0f99f7cc9bbb232af63a077a480a3633bee1ef6"))
@@ -196,6 +226,7 @@ public sealed class ChainParams
             Bip66Height = 1,
             DnsSeeds = [.. dnsSeeds],
             SignetChallenge = ImmutableArray.Create(challenge),
+            MinimumChainWork = minimumChainWork,
         };
 
     /// <summary>The public signet's seeds: one DNS seed and three literal addresses (btcd DefaultSignetDNSSeeds).
@@ -214,6 +245,9 @@ public sealed class ChainParams
     /// <summary>2^255 − 1: the proof-of-work limit of regtest.</summary>
     private static BigInteger Pow255Limit => (BigInteger.One << 255) - 1;
 
+    /// <summary>A chain work written as Core writes it: 64 hex digits, most significant first.</summary>
+    private static BigInteger Work(string hex) => BigInteger.Parse("0" + hex, System.Globalization.NumberStyles.HexNumber);
+
     private static Checkpoint Cp(int height, string hash) => new(height, Hash256.Parse(hash));
 
     private static ChainParams CreateMainnet() => new(Network.Mainnet, "mainnet", 0xD9B4BEF9, 8333,
@@ -225,6 +259,7 @@ public sealed class ChainParams
         Bip34Height = 227931,
         Bip65Height = 388381,
         Bip66Height = 363725,
+        MinimumChainWork = Work("0000000000000000000000000000000000000000dee8e2a309ad8a9820433c68"),
         // btcd chaincfg/params.go MainNetParams.Checkpoints at 2c67bc29.
         Checkpoints =
         [
@@ -288,6 +323,7 @@ public sealed class ChainParams
         Bip34Height = 21111,
         Bip65Height = 581885,
         Bip66Height = 330776,
+        MinimumChainWork = Work("0000000000000000000000000000000000000000000016dd270dd94fac1d7632"),
         // btcd chaincfg/params.go TestNet3Params.Checkpoints at 2c67bc29.
         Checkpoints =
         [
@@ -334,6 +370,7 @@ public sealed class ChainParams
         Bip34Height = 1,
         Bip65Height = 1,
         Bip66Height = 1,
+        MinimumChainWork = Work("00000000000000000000000000000000000000000000034a4690fe592dc49c7c"),
         DnsSeeds =
         [
             new("seed.testnet4.bitcoin.sprovoost.nl", true),
