@@ -62,6 +62,18 @@ public readonly record struct BanPenalty(BanScoreReason Reason, uint Persistent,
     public static BanPenalty BloomWhileDisabled(string command) =>
         new(BanScoreReason.BloomWhileDisabled, 100, 0, command);
 
+    /// <summary>An invalid header (Core: 100, so the first disconnects and the second from one IP bans).</summary>
+    public static BanPenalty InvalidHeader(string detail) => new(BanScoreReason.InvalidHeader, 100, 0, detail);
+
+    /// <summary>An invalid or mutated block (Core: 100).</summary>
+    public static BanPenalty InvalidBlock(string detail) => new(BanScoreReason.InvalidBlock, 100, 0, detail);
+
+    /// <summary>A consensus-invalid transaction (Core: 100).</summary>
+    public static BanPenalty InvalidTransaction(string detail) => new(BanScoreReason.InvalidTransaction, 100, 0, detail);
+
+    /// <summary>An unrequested block: 0 + 20, so five within a minute or so ban.</summary>
+    public static BanPenalty UnrequestedBlock() => new(BanScoreReason.UnrequestedBlock, 0, 20, "unrequested block");
+
     /// <summary>The penalty for a codec error. Every codec error also disconnects the peer (btcd sends
     /// <c>reject(MALFORMED)</c> and disconnects), so these points only add up across reconnections from the same
     /// IP, which is why <see cref="BanScoreTable"/> keys scores by IP.</summary>

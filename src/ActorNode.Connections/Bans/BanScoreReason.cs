@@ -39,4 +39,16 @@ public enum BanScoreReason
     WireUnsupportedVersion,
     /// <summary><see cref="ActorNode.Wire.WireError.Malformed"/>.</summary>
     WireMalformed,
+
+    /// <summary>A header that breaks a consensus rule (bad proof of work or difficulty, checkpoint, too old a
+    /// version, a non-continuous batch): Core's Misbehaving 100. btcd disconnects without a score.</summary>
+    InvalidHeader,
+    /// <summary>A block that breaks a consensus rule, or a copy whose body does not match its header (mutated):
+    /// Core's Misbehaving 100 for both.</summary>
+    InvalidBlock,
+    /// <summary>A block we did not ask for (btcd disconnects; Core takes it if it is a new tip): a few are
+    /// tolerated, a stream of them bans.</summary>
+    UnrequestedBlock,
+    /// <summary>A transaction that breaks a consensus rule (Core's Misbehaving 100 for TX_CONSENSUS).</summary>
+    InvalidTransaction,
 }

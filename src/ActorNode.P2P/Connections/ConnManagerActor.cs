@@ -158,6 +158,7 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
         Receive<NeedMoreAddressesAnswer>(OnNeedMoreAddresses);
         Receive<PingMeasured>(OnPingMeasured);
         Receive<OurBestHeight>(m => _bestHeight = m.Height);
+        Receive<ScorePeer>(OnScorePeer);
 
         // Node-level requests
         Receive<RelayInventory>(relay =>
@@ -469,7 +470,6 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
         }
         _log.Info("Peer {PeerId} {Remote} connected ({Direction}, {UserAgent}, height {Height})", peer.Id, ready.Remote,
             peer.Inbound ? "inbound" : "outbound", ready.Handshake.Remote.UserAgent, ready.Handshake.Remote.StartHeight);
-        _sync.Tell(ready, peer.Actor); // the sync actor speaks to the peer directly
     }
 
     private void OnNeedMoreAddresses(NeedMoreAddressesAnswer answer)
@@ -630,6 +630,14 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
         _log.Debug("Peer {PeerId} {Remote} misbehaved: {Fault} {Detail}", misbehaved.PeerId, misbehaved.Remote,
             misbehaved.Fault, misbehaved.Detail);
         if (penalty is { } p) Score(misbehaved.Remote.Address, p);
+    }
+
+    private void OnScorePeer(ScorePeer score)
+    {
+        if (!_peers.TryGetValue(score.PeerId, out var peer)) return;
+        _log.Debug("Peer {PeerId} {Remote} misbehaved: {Detail}", peer.Id, peer.Remote, score.Penalty.Detail);
+        bool banned = !peer.NoBan && Score(peer.Remote.Address, score.Penalty);
+        if (!banned && score.Disconnect) peer.Actor.Tell(new DisconnectPeer(score.Penalty.Detail));
     }
 
     /// <summary>btcd addBanScore: raises the IP's score; returns true when it bans (and so disconnects) the IP.</summary>

@@ -64,6 +64,10 @@ public sealed record UpdatePeerHeights(Hash256 Block, int Height, long? SourcePe
 /// version message (btcd newestBlock for peer.Config).</summary>
 public sealed record OurBestHeight(int Height);
 
+/// <summary>The sync actor caught a peer breaking a rule: score its IP (unless whitelisted) and, when
+/// <paramref name="Disconnect"/>, drop it even if the score does not ban.</summary>
+public sealed record ScorePeer(long PeerId, ActorNode.Connections.Bans.BanPenalty Penalty, bool Disconnect);
+
 /// <summary>Dial a peer and keep it (addnode / --addnode: permanent, redialled with backoff; onetry: once).</summary>
 public sealed record AddNode(IPEndPoint Address, bool Permanent = true);
 

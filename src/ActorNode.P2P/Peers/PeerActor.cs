@@ -244,7 +244,10 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
         Become(Ready);
         _log.Debug("Peer {PeerId} {Remote} ready: version {Version}, {UserAgent}, height {Height}",
             Id, _settings.Remote, result.Remote.ProtocolVersion, result.Remote.UserAgent, result.Remote.StartHeight);
-        _manager.Tell(new PeerReady(Id, _settings.Remote, _settings.Inbound, result));
+        var ready = new PeerReady(Id, _settings.Remote, _settings.Inbound, result);
+        _manager.Tell(ready);
+        // The sync actor hears it from us, so it knows the peer before any message we forward (one sender, in order).
+        if (!_sync.IsNobody()) _sync.Tell(ready);
     }
 
     // ---- After the handshake -------------------------------------------------------------------------------------

@@ -88,6 +88,7 @@ public sealed class PeerActorTests : Akka.TestKit.Xunit2.TestKit
         Written<VerAckMessage>(peer);
         Feed(peer, VerAckMessage.Instance);
         _manager.ExpectMsg<PeerReady>();
+        _sync.ExpectMsg<PeerReady>(); // told by the peer itself, ahead of anything it forwards
         return peer;
     }
 

@@ -1,0 +1,135 @@
+using ActorNode.Sync;
+using ActorNode.Wire.Messages;
+using ActorNode.Wire.Primitives;
+
+namespace ActorNode.P2P.Sync;
+
+/// <summary>The ConnManagerActor the sync actor talks to (relay, scores, heights), when it was created after it.</summary>
+public sealed record UseConnManager(Akka.Actor.IActorRef Manager);
+
+// ---- Subscriptions ------------------------------------------------------------------------------------------------
+
+/// <summary>Sends <see cref="SyncProgress"/> to the sender on every change of the best block (at most once a second)
+/// until it stops or sends <see cref="UnsubscribeProgress"/>.</summary>
+public sealed record SubscribeProgress
+{
+    public static SubscribeProgress Instance { get; } = new();
+    private SubscribeProgress() { }
+}
+
+public sealed record UnsubscribeProgress
+{
+    public static UnsubscribeProgress Instance { get; } = new();
+    private UnsubscribeProgress() { }
+}
+
+/// <summary>Asks for the sync progress now; answered with <see cref="SyncProgress"/>.</summary>
+public sealed record GetSyncProgress
+{
+    public static GetSyncProgress Instance { get; } = new();
+    private GetSyncProgress() { }
+}
+
+// ---- Chain queries (getblockcount, getbestblockhash, getblockhash, getblockheader, getblock, getchaintips) ----------
+
+/// <summary>Asks for the best block and best header; answered with <see cref="ChainTips"/>.</summary>
+public sealed record GetChainTips
+{
+    public static GetChainTips Instance { get; } = new();
+    private GetChainTips() { }
+}
+
+/// <summary>One block of the index as a query answer.</summary>
+public sealed record BlockInfo(Hash256 Hash, int Height, BlockHeader Header, bool HasData, bool Invalid,
+    bool OnBestChain, Hash256? Next, uint MedianTimePast, string ChainWork);
+
+/// <summary>Our best block (the tip of the chain whose blocks we have), best header, and every other known tip
+/// (getchaintips: a block with no child).</summary>
+public sealed record ChainTips(BlockInfo BestBlock, BlockInfo BestHeader, IReadOnlyList<BlockInfo> OtherTips, int HeaderCount);
+
+/// <summary>Asks for the block at a height of the best block chain; answered with <see cref="BlockInfoAnswer"/>.</summary>
+public sealed record GetBlockAtHeight(int Height);
+
+/// <summary>Asks for a block of the index by hash; answered with <see cref="BlockInfoAnswer"/>.</summary>
+public sealed record GetBlockInfo(Hash256 Hash);
+
+/// <summary>The answer to <see cref="GetBlockAtHeight"/> and <see cref="GetBlockInfo"/>; null when unknown.</summary>
+public sealed record BlockInfoAnswer(BlockInfo? Block);
+
+/// <summary>Asks for a stored block's bytes (with witness); answered with <see cref="BlockData"/>.</summary>
+public sealed record GetBlockData(Hash256 Hash);
+
+/// <summary>The raw block (null when not stored) and its index entry (null when unknown).</summary>
+public sealed record BlockData(byte[]? Raw, BlockInfo? Info);
+
+// ---- Relay pool queries (getrawmempool, getmempoolinfo, getrawtransaction, sendrawtransaction) --------------------
+
+/// <summary>Asks for the relay pool's content; answered with <see cref="MempoolContent"/>.</summary>
+public sealed record GetMempool
+{
+    public static GetMempool Instance { get; } = new();
+    private GetMempool() { }
+}
+
+/// <summary>One pool entry as a query answer.</summary>
+public sealed record MempoolItem(Hash256 Txid, Hash256 Wtxid, int Size, int VirtualSize, int Weight, DateTimeOffset Arrival);
+
+/// <summary>The pool's entries (arrival order) and its accounted bytes and limit.</summary>
+public sealed record MempoolContent(IReadOnlyList<MempoolItem> Items, long Bytes, long MaxBytes);
+
+/// <summary>Asks for a pool transaction by txid; answered with <see cref="TransactionAnswer"/>.</summary>
+public sealed record GetPoolTransaction(Hash256 Txid);
+
+/// <summary>The transaction, or null when the pool does not hold it.</summary>
+public sealed record TransactionAnswer(Transaction? Transaction);
+
+/// <summary>A transaction from the user (sendrawtransaction): into the pool and announced to peers; answered with
+/// <see cref="TransactionSubmitted"/>.</summary>
+public sealed record SubmitTransaction(Transaction Transaction);
+
+/// <summary>Accepted (<paramref name="Error"/> null) or refused with the pool's reason.</summary>
+public sealed record TransactionSubmitted(Hash256 Txid, string? Error);
+
+// ---- Blocks from the user (submitblock, generate) ------------------------------------------------------------------
+
+/// <summary>A block from the user (submitblock, the lab): checked, stored and announced as if a peer sent it;
+/// answered with <see cref="BlockSubmitted"/>.</summary>
+public sealed record SubmitBlock(Block Block);
+
+/// <summary>Accepted (<paramref name="Error"/> null; <paramref name="NewTip"/> when it became the best block) or
+/// refused with the reason.</summary>
+public sealed record BlockSubmitted(Hash256 Hash, string? Error, bool NewTip);
+
+/// <summary>Mines <paramref name="Count"/> blocks on the best block (regtest-like chains only: the proof of work
+/// must be cheap), each with the relay pool's transactions that fit; answered with <see cref="BlocksMined"/>.</summary>
+public sealed record MineBlocks(int Count, ReadOnlyMemory<byte>? Payout = null);
+
+/// <summary>The hashes of the mined blocks, or the reason none could be mined.</summary>
+public sealed record BlocksMined(IReadOnlyList<Hash256> Hashes, string? Error);
+
+// ---- Internal ------------------------------------------------------------------------------------------------------
+
+/// <summary>The SyncActor's periodic check: download stalls and timeouts, the headers sync peer, progress.</summary>
+internal sealed record SyncTick
+{
+    public static SyncTick Instance { get; } = new();
+    private SyncTick() { }
+}
+
+/// <summary>A block sent without its witness data, for a peer that asked with MSG_BLOCK (not MSG_WITNESS_BLOCK).</summary>
+internal sealed record BlockWithoutWitness(Block Block) : IWireMessage
+{
+    public string Command => BlockMessage.CommandName;
+
+    public void WritePayload(ActorNode.Wire.Encoding.WireWriter writer, ActorNode.Wire.WireContext context) =>
+        Block.Write(writer, ActorNode.Wire.WireEncoding.Base);
+}
+
+/// <summary>A transaction sent without its witness data (MSG_TX from a peer that did not ask for witnesses).</summary>
+internal sealed record TransactionWithoutWitness(Transaction Transaction) : IWireMessage
+{
+    public string Command => TxMessage.CommandName;
+
+    public void WritePayload(ActorNode.Wire.Encoding.WireWriter writer, ActorNode.Wire.WireContext context) =>
+        Transaction.Write(writer, ActorNode.Wire.WireEncoding.Base);
+}
