@@ -117,7 +117,7 @@ public sealed class HeaderPresync
             if (_buffer.Count >= MaxHeaders) return Refused(HeaderRejectReason.PresyncLimit, hashes[i]);
             var reason = _chain.CheckHeader(headers[i], hashes[i], parent, maxTime);
             if (reason != HeaderRejectReason.None) return Refused(reason, hashes[i]);
-            var node = new BlockNode(headers[i], hashes[i], parent, _chain.WorkOf(headers[i].Bits), -1)
+            var node = new BlockNode(headers[i], hashes[i], parent, _chain.WorkOf(headers[i].Bits), -1, _chain.Headers)
             {
                 Status = BlockStatus.HeaderValid,
             };
