@@ -9,7 +9,8 @@ namespace ActorNode.Chain.Headers;
 /// <see cref="HeaderPresync"/>); callers read them.</para></summary>
 public sealed class BlockNode
 {
-    internal BlockNode(in BlockHeader header, in Hash256 hash, BlockNode? parent, in UInt256 work, int sequence)
+    internal BlockNode(in BlockHeader header, in Hash256 hash, BlockNode? parent, in UInt256 work, int sequence,
+        ChainView? parentView = null)
     {
         Hash = hash;
         Parent = parent;
@@ -21,7 +22,10 @@ public sealed class BlockNode
         Nonce = header.Nonce;
         ChainWork = parent is null ? work : UInt256.SaturatingAdd(parent.ChainWork, work);
         Sequence = sequence;
-        Skip = parent?.GetAncestor(GetSkipHeight(Height));
+        // The skip target is found in O(1) when the parent is on a chain view (the common case: extending a tip).
+        int skipHeight = GetSkipHeight(Height);
+        Skip = parent is null ? null
+            : parentView is not null && parentView.Contains(parent) ? parentView[skipHeight] : parent.GetAncestor(skipHeight);
     }
 
     public Hash256 Hash { get; }
@@ -105,7 +109,7 @@ public sealed class BlockNode
 
     private static int InvertLowestOne(int n) => n & (n - 1);
 
-    private static int GetSkipHeight(int height)
+    internal static int GetSkipHeight(int height)
     {
         if (height < 2) return 0;
         return (height & 1) != 0 ? InvertLowestOne(InvertLowestOne(height - 1)) + 1 : InvertLowestOne(height);

@@ -102,7 +102,19 @@ public sealed class HeaderChain
     /// cached, as bits change once per 2016 blocks.</summary>
     public UInt256 WorkOf(uint bits)
     {
-        if (_workCache.TryGetValue(bits, out var work)) return work;
+        if (bits == _lastWorkBits) return _lastWork; // bits 0 (the initial value) has work 0, which is right
+        if (!_workCache.TryGetValue(bits, out var work)) work = ComputeWork(bits);
+        _lastWorkBits = bits;
+        _lastWork = work;
+        return work;
+    }
+
+    private UInt256 _lastWork;
+    private uint _lastWorkBits;
+
+    private UInt256 ComputeWork(uint bits)
+    {
+        UInt256 work;
         if (_workCache.Count >= WorkCacheLimit) _workCache.Clear();
         work = UInt256.FromBigInteger(ProofOfWork.CalcWork(bits));
         _workCache[bits] = work;
@@ -174,7 +186,7 @@ public sealed class HeaderChain
             var reason = CheckHeader(headers[i], hashes[i], parent, maxTime);
             if (reason != HeaderRejectReason.None) return Refused(reason, hashes[i]);
 
-            var node = new BlockNode(headers[i], hashes[i], parent, WorkOf(headers[i].Bits), _sequence++)
+            var node = new BlockNode(headers[i], hashes[i], parent, WorkOf(headers[i].Bits), _sequence++, Headers)
             {
                 Status = BlockStatus.HeaderValid,
             };

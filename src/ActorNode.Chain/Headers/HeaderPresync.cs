@@ -74,7 +74,12 @@ public sealed class HeaderPresync
             if (parent is null)
             {
                 var result = _chain.Accept(headers, span, 0, checkMinimumWork: true);
-                if (result.Reason != HeaderRejectReason.BelowMinimumWork) return result;
+                if (result.Reason != HeaderRejectReason.BelowMinimumWork)
+                {
+                    // The peer moved on to a chain with enough work: what it had us hold is moot.
+                    if (result.IsSuccess) _buffer.Clear();
+                    return result;
+                }
                 _buffer.Clear();
                 skipped = result.Accepted;
                 parent = result.Last ?? _chain.Find(headers[skipped].PreviousBlock)!;
@@ -117,7 +122,7 @@ public sealed class HeaderPresync
             if (_buffer.Count >= MaxHeaders) return Refused(HeaderRejectReason.PresyncLimit, hashes[i]);
             var reason = _chain.CheckHeader(headers[i], hashes[i], parent, maxTime);
             if (reason != HeaderRejectReason.None) return Refused(reason, hashes[i]);
-            var node = new BlockNode(headers[i], hashes[i], parent, _chain.WorkOf(headers[i].Bits), -1)
+            var node = new BlockNode(headers[i], hashes[i], parent, _chain.WorkOf(headers[i].Bits), -1, _chain.Headers)
             {
                 Status = BlockStatus.HeaderValid,
             };

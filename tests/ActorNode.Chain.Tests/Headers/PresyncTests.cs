@@ -156,6 +156,20 @@ public class PresyncTests
     }
 
     [Fact]
+    public void Presync_PeerMovesToAChainWithEnoughWork_HeldChainDropped()
+    {
+        var (chain, headers) = Setup(25);
+        var presync = new HeaderPresync(chain);
+        presync.Process(MineChain(chain.Genesis, 5, salt: 4));
+        Assert.Equal(5, presync.Count);
+
+        var result = presync.Process(headers);
+
+        Assert.Equal(25, result.Added);
+        Assert.Equal(0, presync.Count);
+    }
+
+    [Fact]
     public void Presync_Orphan_ReportedAsOrphan()
     {
         var (chain, headers) = Setup(10);
