@@ -134,9 +134,11 @@ public sealed class BlockStore : IBlockStore
         var infos = ReadFileInfos();
         lastFile = infos.Count == 0 ? 0 : infos.Keys.Max();
         lastInfo = infos.GetValueOrDefault(lastFile);
-        for (int file = 0; file <= lastFile && infos.Count > 0; file++)
+        for (int file = 0; file <= lastFile; file++)
         {
-            if (!infos.TryGetValue(file, out var info))
+            // No record at all: nothing was ever committed, blk00000.dat holds at most a torn first append.
+            var info = infos.Count == 0 ? default : infos.GetValueOrDefault(file, new IndexCodec.FileInfo(-1, 0));
+            if (info.Size < 0)
                 throw new BlockStoreCorruptException(indexDirectory, $"the block index has no record of {files.PathOf(file)} but has later files");
             long length = files.LengthOf(file);
             if (length < 0)

@@ -116,6 +116,22 @@ public sealed class BlockStoreDiskTests : InTempDirectory
     }
 
     [Fact]
+    public void Open_TornFirstAppendNothingCommitted_FileCutToZero()
+    {
+        using (Open())
+        {
+        }
+        File.WriteAllBytes(BlkFile(0), [0xF9, 0xBE, 0xB4, 0xD9, 0xD7, 0x00]);
+
+        using var store = Open();
+        Assert.Equal(0, new FileInfo(BlkFile(0)).Length);
+        Assert.Single(store.Repairs);
+        var block = RealBlocks.Small[0];
+        store.PutHeaders([block.Entry()]);
+        Assert.Equal(new BlockLocation(0, 8, block.Raw.Length), store.StoreBlock(block.Hash, block.Raw));
+    }
+
+    [Fact]
     public void Open_UnindexedNextFile_Deleted()
     {
         Fill();
