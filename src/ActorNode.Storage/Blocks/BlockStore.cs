@@ -76,7 +76,11 @@ public sealed class BlockStore : IBlockStore
             throw new BlockStoreCorruptException(indexDirectory,
                 "the block index is missing but block files exist beside it; the store cannot say which blocks they hold");
 
+        // A bloom filter of 10 bits per key, as Core's dbwrapper.cpp gives LevelDB: PutHeaders looks up every
+        // header (to keep a stored location), and most are new.
+        var tableOptions = new BlockBasedTableOptions().SetFilterPolicy(BloomFilterPolicy.Create(10, false));
         var dbOptions = new DbOptions()
+            .SetBlockBasedTableFactory(tableOptions)
             .SetCreateIfMissing(true)
             .SetParanoidChecks(true)
             .SetKeepLogFileNum(2)
