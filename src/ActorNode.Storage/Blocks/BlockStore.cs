@@ -473,6 +473,12 @@ public sealed class BlockStore : IBlockStore
         return result;
     }
 
+    /// <summary>Test hook: the raw value under an index key, and a way to overwrite it (to damage an entry as a
+    /// failing disk would, past the engine's own checks).</summary>
+    internal byte[]? GetRawIndexValue(byte[] key) => Get(key);
+
+    internal void PutRawIndexValue(byte[] key, byte[] value) => Write(batch => batch.Put(key, value));
+
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(disposed, this);
 
     public void Dispose()

@@ -219,6 +219,25 @@ public sealed class BlockStoreDiskTests : InTempDirectory
     }
 
     [Fact]
+    public void IndexEntryFailsItsChecksum_CorruptExceptionNotWrongLocation()
+    {
+        Fill();
+        var victim = RealBlocks.Small[7];
+        using var store = Open();
+        byte[] key = IndexCodec.HeaderKey(victim.Hash);
+        byte[] value = store.GetRawIndexValue(key)!;
+        value[90] ^= 0x10; // the offset of the block in its file
+        store.PutRawIndexValue(key, value);
+
+        string indexDir = Path.Combine(StoreDir, BlockStore.IndexDirectoryName);
+        var read = Assert.Throws<BlockStoreCorruptException>(() => store.TryReadBlock(victim.Hash, out _));
+        Assert.Equal(indexDir, read.Path);
+        Assert.Contains(victim.Hash.ToString(), read.Message, StringComparison.Ordinal);
+        Assert.Throws<BlockStoreCorruptException>(() => store.LoadHeaders());
+        Assert.True(store.TryReadBlock(RealBlocks.Small[8].Hash, out _));
+    }
+
+    [Fact]
     public void Open_IndexMissingBesideBlockFiles_CorruptException()
     {
         Fill();
