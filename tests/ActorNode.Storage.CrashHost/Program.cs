@@ -6,6 +6,7 @@ using ActorNode.Wire.Primitives;
 // Extends the synthetic chain from the store's tip, forever: one block at a time (header, block, tip), and every
 // fifth step three at once (one header batch, one StoreBlocks, tip). After each tip commit it prints
 // "committed <height>"; the test kills it with SIGKILL at a random moment and checks the store.
+var openClock = System.Diagnostics.Stopwatch.StartNew();
 using var store = BlockStore.Open(args[0], SyntheticChain.Magic, new BlockStoreOptions { MaxFileSize = 256 * 1024 });
 int height = 0;
 Hash256 previous = Hash256.Zero;
@@ -15,7 +16,7 @@ if (store.Tip is { } tip)
     height = top.Height + 1;
     previous = tip;
 }
-Console.WriteLine($"ready {height}");
+Console.WriteLine($"ready {height} (open took {openClock.ElapsedMilliseconds} ms)");
 for (int step = 0; ; step++)
 {
     int count = step % 5 == 4 ? 3 : 1;

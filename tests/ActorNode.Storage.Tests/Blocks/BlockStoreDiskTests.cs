@@ -116,6 +116,22 @@ public sealed class BlockStoreDiskTests : InTempDirectory
     }
 
     [Fact]
+    public void Open_TornFirstAppendNothingCommitted_FileCutToZero()
+    {
+        using (Open())
+        {
+        }
+        File.WriteAllBytes(BlkFile(0), [0xF9, 0xBE, 0xB4, 0xD9, 0xD7, 0x00]);
+
+        using var store = Open();
+        Assert.Equal(0, new FileInfo(BlkFile(0)).Length);
+        Assert.Single(store.Repairs);
+        var block = RealBlocks.Small[0];
+        store.PutHeaders([block.Entry()]);
+        Assert.Equal(new BlockLocation(0, 8, block.Raw.Length), store.StoreBlock(block.Hash, block.Raw));
+    }
+
+    [Fact]
     public void Open_UnindexedNextFile_Deleted()
     {
         Fill();
@@ -200,6 +216,25 @@ public sealed class BlockStoreDiskTests : InTempDirectory
         });
         Assert.Equal(indexDir, ex.Path);
         Assert.Contains("Corruption", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void IndexEntryFailsItsChecksum_CorruptExceptionNotWrongLocation()
+    {
+        Fill();
+        var victim = RealBlocks.Small[7];
+        using var store = Open();
+        byte[] key = IndexCodec.HeaderKey(victim.Hash);
+        byte[] value = store.GetRawIndexValue(key)!;
+        value[90] ^= 0x10; // the offset of the block in its file
+        store.PutRawIndexValue(key, value);
+
+        string indexDir = Path.Combine(StoreDir, BlockStore.IndexDirectoryName);
+        var read = Assert.Throws<BlockStoreCorruptException>(() => store.TryReadBlock(victim.Hash, out _));
+        Assert.Equal(indexDir, read.Path);
+        Assert.Contains(victim.Hash.ToString(), read.Message, StringComparison.Ordinal);
+        Assert.Throws<BlockStoreCorruptException>(() => store.LoadHeaders());
+        Assert.True(store.TryReadBlock(RealBlocks.Small[8].Hash, out _));
     }
 
     [Fact]

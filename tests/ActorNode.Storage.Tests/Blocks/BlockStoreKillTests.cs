@@ -39,7 +39,7 @@ public sealed class BlockStoreKillTests(ITestOutputHelper output) : InTempDirect
             Assert.True(tipHeight >= lastReported, $"round {round}: tip {tipHeight}, but the child had reported {lastReported} committed");
             Assert.True(tipHeight >= durableTip, $"round {round}: tip {tipHeight} went back from {durableTip}");
             durableTip = tipHeight;
-            output.WriteLine($"round {round}: child {(t1 - t0).TotalMilliseconds:F0} ms, check {(clock.Elapsed - t1).TotalMilliseconds:F0} ms, tip {tipHeight}");
+            output.WriteLine($"round {round}: child {(t1 - t0).TotalMilliseconds:F0} ms (store open after {ReadyAfter.TotalMilliseconds:F0}), check {(clock.Elapsed - t1).TotalMilliseconds:F0} ms, tip {tipHeight}");
         }
 
         output.WriteLine($"{Rounds} kills in {clock.Elapsed.TotalSeconds:F1} s; chain at {durableTip}; {totalRepairs} torn tails cut at open");
@@ -49,11 +49,14 @@ public sealed class BlockStoreKillTests(ITestOutputHelper output) : InTempDirect
     /// <summary>Starts the child, waits until it has reported <paramref name="commits"/> more commits, lets it run
     /// on for up to <paramref name="extraMs"/> ms (so the kill lands anywhere in a write), and kills it. Returns
     /// the last height it reported committed, or -1.</summary>
+    private static TimeSpan ReadyAfter;
+
     private static int RunAndKill(string host, string directory, int commits, int extraMs)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(host);
         start.ArgumentList.Add(directory);
+        var watch = Stopwatch.StartNew();
         using var child = Process.Start(start)!;
         int last = -1, seen = 0;
         var stderr = child.StandardError.ReadToEndAsync();
@@ -64,6 +67,8 @@ public sealed class BlockStoreKillTests(ITestOutputHelper output) : InTempDirect
                 var line = child.StandardOutput.ReadLine();
                 if (line is null)
                     throw new InvalidOperationException($"the child stopped: {stderr.Result}");
+                if (line.StartsWith("ready", StringComparison.Ordinal))
+                    ReadyAfter = watch.Elapsed;
                 if (line.StartsWith("committed ", StringComparison.Ordinal))
                 {
                     last = int.Parse(line.AsSpan(10));
