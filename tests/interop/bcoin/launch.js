@@ -5,7 +5,7 @@
  * Usage: node launch.js --network=regtest --memory=true --port=P --http-port=R ... (bcoin's own flags; a flag on the
  * command line overrides the defaults below). Run ./setup.sh first. Facts behind each choice: docs/interop.md.
  *
- * The guard (installed before bcoin is loaded):
+ * The guard (loopback-guard.js, installed before bcoin is loaded; guard-selftest.js checks it):
  *   - net.Socket#connect to anything but 127.0.0.0/8, ::1 or "localhost" is never made: the socket is destroyed with
  *     an error and a warning goes to stderr;
  *   - net.Server#listen throws unless it is given a loopback host (a missing host would mean every interface);
@@ -15,18 +15,21 @@
  *     addresses only (a peer may gossip any address in `addr`);
  *   - seeds [] and nodes [] (regtest's built-in seed would make bcoin dial 127.0.0.1:48444 for ever), upnp off.
  *
- * Our own flag: --realpeer-forget-bans=true. bcoin bans the IP of a peer whose ban score reaches 100 for 24 hours,
- * and on loopback that IP is 127.0.0.1, i.e. every later local peer. With the flag a ban still disconnects the peer
- * but is not remembered. Ban score increases and bans are always written to stderr as lines starting
- * "[realpeer] ban-score" and "[realpeer] ban", so a test can see that its node never misbehaved.
+ * Our own flags:
+ *   --realpeer-exit-on-stdin-close=true: exit when standard input closes, so that a test process that dies without
+ *     cleaning up does not leave bcoin running.
+ *   --realpeer-forget-bans=true: bcoin bans the IP of a peer whose ban score reaches 100 for 24 hours, and on
+ *     loopback that IP is 127.0.0.1, i.e. every later local peer. With the flag a ban still disconnects the peer
+ *     but is not remembered. Ban score increases and bans are always written to stderr as lines starting
+ *     "[realpeer] ban-score" and "[realpeer] ban", so that a test can see that its node never misbehaved.
  */
 
 'use strict';
 
+// Before anything else, so that nothing bcoin loads can reach past loopback.
+const { isLoopback, warn, dnsRefused } = require('./loopback-guard');
+
 const path = require('path');
-const net = require('net');
-const dgram = require('dgram');
-const dns = require('dns');
 
 // ---- Flags of our own ---------------------------------------------------------------------------------------------
 
@@ -42,165 +45,7 @@ function flag(name) {
 }
 
 const forgetBans = /^(true|1|yes)$/i.test(flag('realpeer-forget-bans') || '');
-
-function warn(msg) {
-  process.stderr.write(`[realpeer] ${msg}\n`);
-}
-
-// ---- Loopback test -------------------------------------------------------------------------------------------------
-
-function isLoopback(host) {
-  if (typeof host !== 'string' || host.length === 0)
-    return false;
-  let h = host.toLowerCase();
-  if (h.startsWith('[') && h.endsWith(']'))
-    h = h.substring(1, h.length - 1);
-  if (h === 'localhost' || h === '::1' || h === '0:0:0:0:0:0:0:1')
-    return true;
-  if (h.startsWith('::ffff:'))
-    h = h.substring(7);
-  return net.isIPv4(h) && h.split('.')[0] === '127';
-}
-
-// ---- net: no connection, no listener off loopback ------------------------------------------------------------------
-
-const socketConnect = net.Socket.prototype.connect;
-net.Socket.prototype.connect = function connect(...args) {
-  let options = args[0];
-  if (Array.isArray(options))
-    options = options[0];
-  let host;
-  let ipc = false;
-  if (options !== null && typeof options === 'object') {
-    host = options.host;
-    ipc = typeof options.path === 'string';
-  } else if (typeof options === 'string' && !/^\d+$/.test(options)) {
-    ipc = true; // a pipe path
-  } else {
-    host = typeof args[1] === 'string' ? args[1] : undefined;
-  }
-  if (host === undefined && !ipc)
-    host = 'localhost'; // node's own default
-  if (!ipc && !isLoopback(host)) {
-    warn(`refused outbound TCP connection to ${host} (not loopback)`);
-    const err = new Error(`realpeer guard: connection to ${host} refused (not loopback)`);
-    err.code = 'ECONNREFUSED';
-    process.nextTick(() => this.destroy(err));
-    return this;
-  }
-  return socketConnect.apply(this, args);
-};
-
-const serverListen = net.Server.prototype.listen;
-net.Server.prototype.listen = function listen(...args) {
-  const first = args[0];
-  let host;
-  let ipc = false;
-  if (first !== null && typeof first === 'object' && !(first instanceof net.Server)) {
-    if (first._handle || first.fd !== undefined) {
-      ipc = false; // an inherited handle: refuse, we cannot tell where it listens
-    } else if (typeof first.path === 'string') {
-      ipc = true;
-    } else {
-      host = first.host;
-    }
-  } else if (typeof first === 'string' && !/^\d+$/.test(first)) {
-    ipc = true;
-  } else {
-    host = typeof args[1] === 'string' ? args[1] : undefined;
-  }
-  if (!ipc && !isLoopback(host))
-    throw new Error(`realpeer guard: listen on ${host === undefined ? 'every interface' : host} refused (not loopback)`);
-  return serverListen.apply(this, args);
-};
-
-// ---- UDP: nothing leaves for another address -----------------------------------------------------------------------
-
-const udpSend = dgram.Socket.prototype.send;
-dgram.Socket.prototype.send = function send(...args) {
-  // send(msg[, offset, length][, port][, address][, callback])
-  let i = 1;
-  if (typeof args[1] === 'number' && typeof args[2] === 'number' && typeof args[3] === 'number')
-    i = 3; // offset, length, then port
-  const address = typeof args[i + 1] === 'string' ? args[i + 1] : undefined;
-  if (address !== undefined && !isLoopback(address)) {
-    warn(`dropped UDP datagram to ${address} (not loopback)`);
-    const callback = args.find(a => typeof a === 'function');
-    if (callback)
-      process.nextTick(callback, null, 0);
-    return undefined;
-  }
-  return udpSend.apply(this, args);
-};
-
-const udpConnect = dgram.Socket.prototype.connect;
-dgram.Socket.prototype.connect = function connect(port, address, ...rest) {
-  if (typeof address !== 'string' || !isLoopback(address))
-    throw new Error(`realpeer guard: UDP connect to ${address} refused (not loopback)`);
-  return udpConnect.call(this, port, address, ...rest);
-};
-
-const udpBind = dgram.Socket.prototype.bind;
-dgram.Socket.prototype.bind = function bind(...args) {
-  const first = args[0];
-  const address = first !== null && typeof first === 'object' ? first.address
-    : typeof args[1] === 'string' ? args[1] : undefined;
-  if (!isLoopback(address))
-    throw new Error(`realpeer guard: UDP bind on ${address === undefined ? 'every interface' : address} refused`);
-  return udpBind.apply(this, args);
-};
-
-// ---- DNS: loopback names only --------------------------------------------------------------------------------------
-
-function dnsRefused(name) {
-  const err = new Error(`realpeer guard: DNS query for ${name} refused`);
-  err.code = 'ENOTFOUND';
-  return err;
-}
-
-const dnsLookup = dns.lookup;
-dns.lookup = function lookup(hostname, ...rest) {
-  if (isLoopback(hostname))
-    return dnsLookup.call(this, hostname, ...rest);
-  warn(`refused DNS lookup of ${hostname}`);
-  const callback = rest.find(a => typeof a === 'function');
-  process.nextTick(callback, dnsRefused(hostname));
-  return undefined;
-};
-
-const dnsPromiseLookup = dns.promises.lookup;
-dns.promises.lookup = async function lookup(hostname, ...rest) {
-  if (isLoopback(hostname))
-    return dnsPromiseLookup.call(this, hostname, ...rest);
-  warn(`refused DNS lookup of ${hostname}`);
-  throw dnsRefused(hostname);
-};
-
-for (const name of Object.keys(dns)) {
-  if (/^(resolve|reverse)/.test(name) && typeof dns[name] === 'function') {
-    dns[name] = function refused(host, ...rest) {
-      warn(`refused DNS query ${name} ${host}`);
-      const callback = rest.find(a => typeof a === 'function');
-      if (callback)
-        process.nextTick(callback, dnsRefused(host));
-    };
-  }
-}
-
-const origResolver = dns.Resolver;
-dns.Resolver = class GuardedResolver extends origResolver {
-  setServers() {}
-};
-for (const name of Object.getOwnPropertyNames(origResolver.prototype)) {
-  if (/^(resolve|reverse)/.test(name)) {
-    dns.Resolver.prototype[name] = function refused(host, ...rest) {
-      warn(`refused DNS query ${name} ${host}`);
-      const callback = rest.find(a => typeof a === 'function');
-      if (callback)
-        process.nextTick(callback, dnsRefused(host));
-    };
-  }
-}
+const watchStdin = /^(true|1|yes)$/i.test(flag('realpeer-exit-on-stdin-close') || '');
 
 // ---- bcoin ---------------------------------------------------------------------------------------------------------
 
@@ -217,7 +62,7 @@ try {
 }
 
 const bdns = fromBcoin('bdns');
-for (const name of ['getIPv4', 'getIPv6', 'resolve', 'reverse', 'lookupService']) {
+for (const name of ['getIPv4', 'getIPv6', 'resolve', 'reverse']) {
   bdns[name] = async (host) => {
     warn(`refused bdns.${name}${host ? ' ' + host : ''}`);
     throw dnsRefused(host || name);
@@ -228,6 +73,14 @@ bdns.lookup = async function lookup(host, ...rest) {
   if (isLoopback(host))
     return bdnsLookup.call(this, host, ...rest);
   warn(`refused bdns.lookup ${host}`);
+  throw dnsRefused(host);
+};
+
+// getpeerinfo names each peer by a reverse lookup: answered here for loopback, with no query at all.
+bdns.lookupService = async (host, port) => {
+  if (isLoopback(host))
+    return { hostname: 'localhost', service: String(port) };
+  warn(`refused bdns.lookupService ${host}`);
   throw dnsRefused(host);
 };
 
@@ -307,6 +160,11 @@ function stop() {
 }
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
+if (watchStdin) {
+  process.stdin.on('end', () => process.exit(0));
+  process.stdin.on('error', () => process.exit(0));
+  process.stdin.resume();
+}
 
 (async () => {
   await node.ensure();
