@@ -10,6 +10,7 @@ public sealed class LoopbackGuardTests
     [Fact]
     public async Task GuardSelfTest_RefusesEverythingOffLoopback_AndLetsLoopbackThrough()
     {
+        await BcoinSetup.RequireToolAsync("node");
         var folder = BcoinSetup.LocateFolder();
         var (exitCode, output) = await BcoinSetup.RunProcessAsync("node", ["guard-selftest.js"], folder, TimeSpan.FromSeconds(60));
         Assert.True(exitCode == 0, $"guard-selftest.js exited with {exitCode}:\n{output}");

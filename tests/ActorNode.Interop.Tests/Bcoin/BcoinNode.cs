@@ -464,9 +464,24 @@ public sealed class BcoinNode : IAsyncLifetime, IAsyncDisposable
     // ---- Transactions ----------------------------------------------------------------------------------------------
 
     /// <summary>Sends <paramref name="amountBtc"/> from bcoin's wallet (needs mature coins: mine 101 blocks first;
-    /// the wallet may spend unconfirmed outputs). Returns the txid.</summary>
-    public async Task<Hash256> SendToAddressAsync(string address, decimal amountBtc) =>
-        Hash256.Parse((await WalletRpcAsync("sendtoaddress", address, amountBtc)).GetString()!);
+    /// the wallet may spend unconfirmed outputs). Returns the txid. The wallet follows the chain asynchronously, so
+    /// right after mining it may not know its coins yet: "Not enough funds" is retried for up to 15 s.</summary>
+    public async Task<Hash256> SendToAddressAsync(string address, decimal amountBtc)
+    {
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                return Hash256.Parse((await WalletRpcAsync("sendtoaddress", address, amountBtc)).GetString()!);
+            }
+            catch (BcoinRpcException e) when (e.RpcMessage.StartsWith("Not enough funds", StringComparison.Ordinal)
+                && waited.Elapsed < TimeSpan.FromSeconds(15))
+            {
+                await Task.Delay(50);
+            }
+        }
+    }
 
     public async Task<IReadOnlyList<Hash256>> GetRawMempoolAsync() =>
         [.. (await RpcAsync("getrawmempool")).EnumerateArray().Select(e => Hash256.Parse(e.GetString()!))];

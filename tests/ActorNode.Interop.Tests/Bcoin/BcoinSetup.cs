@@ -45,7 +45,8 @@ public static class BcoinSetup
         return folder;
     }
 
-    private static async Task RequireToolAsync(string tool)
+    /// <summary>Throws <see cref="BcoinUnavailableException"/> with how to install it when <paramref name="tool"/> does not run.</summary>
+    internal static async Task RequireToolAsync(string tool)
     {
         try
         {
