@@ -464,8 +464,10 @@ public sealed class BcoinNode : IAsyncLifetime, IAsyncDisposable
     // ---- Transactions ----------------------------------------------------------------------------------------------
 
     /// <summary>Sends <paramref name="amountBtc"/> from bcoin's wallet (needs mature coins: mine 101 blocks first;
-    /// the wallet may spend unconfirmed outputs). Returns the txid. The wallet follows the chain asynchronously, so
-    /// right after mining it may not know its coins yet: "Not enough funds" is retried for up to 15 s.</summary>
+    /// the wallet may spend unconfirmed outputs). Returns the txid once the node's mempool holds the transaction.
+    /// The wallet follows the chain and hands transactions to the node asynchronously: right after mining it may not
+    /// know its coins yet ("Not enough funds" is retried for up to 15 s), and right after sendtoaddress the
+    /// transaction may not be in getrawmempool yet (waited for, up to 15 s).</summary>
     public async Task<Hash256> SendToAddressAsync(string address, decimal amountBtc)
     {
         var waited = Stopwatch.StartNew();
@@ -473,7 +475,10 @@ public sealed class BcoinNode : IAsyncLifetime, IAsyncDisposable
         {
             try
             {
-                return Hash256.Parse((await WalletRpcAsync("sendtoaddress", address, amountBtc)).GetString()!);
+                var txid = Hash256.Parse((await WalletRpcAsync("sendtoaddress", address, amountBtc)).GetString()!);
+                await WaitUntilAsync(async () => (await GetRawMempoolAsync()).Contains(txid), TimeSpan.FromSeconds(15),
+                    $"wallet transaction {txid} in the mempool");
+                return txid;
             }
             catch (BcoinRpcException e) when (e.RpcMessage.StartsWith("Not enough funds", StringComparison.Ordinal)
                 && waited.Elapsed < TimeSpan.FromSeconds(15))
