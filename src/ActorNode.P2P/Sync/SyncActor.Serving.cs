@@ -1,3 +1,4 @@
+using ActorNode.Chain.Headers;
 using ActorNode.P2P.Peers;
 using Akka.Actor;
 using ActorNode.Wire.Messages;
@@ -25,6 +26,9 @@ public sealed partial class SyncActor
         var hashes = _chain.Blocks.LocateBlocks(request.Locator, request.HashStop);
         if (hashes.Count == 0) return;
         peer.Actor.Tell(new SendToPeer(new InvMessage([.. hashes.Select(h => new InvVector(InvType.Block, h))])));
+        // btcd/Core hashContinue: a full inv means more follow; when the peer fetches its last block we announce our
+        // tip, and the peer asks again with getblocks (bcoin syncs this way).
+        peer.ContinueHash = hashes.Count == ChainView.MaxBlocksPerMessage ? hashes[^1] : null;
     }
 
     /// <summary>Blocks from the store (with or without witness, as asked), transactions from the relay pool, and one
@@ -45,6 +49,11 @@ public sealed partial class SyncActor
             };
             if (answer is not null) peer.Actor.Tell(new SendToPeer(answer));
             else (notFound ??= []).Add(item);
+            if (answer is not null && item.Hash == peer.ContinueHash)
+            {
+                peer.ContinueHash = null;
+                peer.Actor.Tell(new SendToPeer(new InvMessage([new InvVector(InvType.Block, _chain.BestBlock.Hash)])));
+            }
         }
         if (notFound is not null) peer.Actor.Tell(new SendToPeer(new NotFoundMessage([.. notFound])));
     }

@@ -533,6 +533,8 @@ public sealed partial class SyncActor : ReceiveActor, IWithTimers
         public HeaderPresync? Presync { get; set; }
         public BlockNode? BestKnown { get; set; }
         public int UnconnectingHeaders { get; set; }
+        /// <summary>The last block of a full getblocks answer (btcd continueHash).</summary>
+        public Hash256? ContinueHash { get; set; }
         /// <summary>Transactions announced and not yet asked for (bounded).</summary>
         public Queue<InvVector> TxToRequest { get; } = new();
     }
