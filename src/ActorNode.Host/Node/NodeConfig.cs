@@ -300,7 +300,10 @@ internal static class NodeConfig
             if (rpcUser.Length > 0 || rpcPass.Length > 0)
             {
                 if (rpcUser.Length == 0) throw Bad(P("rpc.user"), "a user is needed with an RPC password");
-                if (rpcPass.Length == 0) throw Bad(P("rpc.password"), "a password is needed with an RPC user");
+                if (rpcPass.Length == 0)
+                    throw commandLine.Overrides.ContainsKey(P("rpc.user"))
+                        ? new NodeConfigException("--rpcpass", "a password is needed with --rpcuser")
+                        : Bad(P("rpc.password"), "a password is needed with an RPC user");
                 if (rpcUser.Contains(':')) throw Bad(P("rpc.user"), "may not contain ':'");
                 credentials = new RpcCredentials(rpcUser, rpcPass);
             }
@@ -349,7 +352,8 @@ internal static class NodeConfig
                 Metrics = metrics,
                 Logging = logging,
                 AddrBook = addrBook,
-                Akka = config.HasPath(P("akka")) ? config.GetConfig(P("akka")) : Config.Empty,
+                // The whole section: its `akka` block is what Akka reads (the node's own keys are ignored by Akka).
+                Akka = config.GetConfig(Root),
             };
         }
 

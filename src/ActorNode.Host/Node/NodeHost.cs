@@ -191,7 +191,7 @@ internal static class NodeHost
 
     private static IHost BuildHost(NodeOptions options)
     {
-        var akkaConfig = ConfigurationFactory.ParseString($"akka.loglevel = {NodeLogging.AkkaLevel(options.Logging)}\nakka.stdout-loglevel = WARNING")
+        var akkaConfig = ConfigurationFactory.ParseString($"akka.loglevel = {NodeLogging.AkkaLevel(options.Logging)}\nakka.stdout-loglevel = OFF")
             .WithFallback(options.Akka);
         var builder = new HostBuilder()
             .UseContentRoot(AppContext.BaseDirectory)

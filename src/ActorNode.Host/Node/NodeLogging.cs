@@ -24,6 +24,9 @@ internal static partial class NodeLogging
             .MinimumLevel.Is(levels.Minimum)
             .Enrich.With(new SubsystemEnricher())
             .Filter.ByIncludingOnly(e => e.Level >= levels.For(SubsystemOf(e)))
+            // Akka.IO's listener says this at every clean shutdown (the ConnManagerActor that bound it stops first).
+            .Filter.ByExcluding(e => e.Level == LogEventLevel.Warning && SubsystemOf(e) == "akka"
+                && e.RenderMessage(System.Globalization.CultureInfo.InvariantCulture) == "Bind commander died, stopping listener")
             .WriteTo.Console(outputTemplate: ConsoleTemplate, standardErrorFromLevel: null,
                 formatProvider: System.Globalization.CultureInfo.InvariantCulture);
         if (levels.File)
@@ -66,7 +69,8 @@ internal static partial class NodeLogging
     [GeneratedRegex(@"/peer-(\d+)(/|$)")]
     private static partial Regex PeerPath();
 
-    /// <summary>Adds <c>Subsystem</c>, and <c>PeerId</c> with a <c>PeerTag</c> (" peer 12") for a peer's actor.</summary>
+    /// <summary>Adds <c>Subsystem</c>, and <c>PeerId</c> with a <c>PeerTag</c> (" 12", shown as <c>[peer 12]</c>) for a
+    /// peer's actor.</summary>
     private sealed class SubsystemEnricher : ILogEventEnricher
     {
         public void Enrich(LogEvent logEvent, ILogEventPropertyFactory factory)
@@ -78,7 +82,7 @@ internal static partial class NodeLogging
                 && PeerPath().Match(p) is { Success: true } match)
             {
                 logEvent.AddPropertyIfAbsent(factory.CreateProperty("PeerId", long.Parse(match.Groups[1].ValueSpan, provider: System.Globalization.CultureInfo.InvariantCulture)));
-                tag = " peer " + match.Groups[1].Value;
+                tag = " " + match.Groups[1].Value;
             }
             logEvent.AddPropertyIfAbsent(factory.CreateProperty("PeerTag", tag));
         }

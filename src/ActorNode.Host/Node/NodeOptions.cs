@@ -31,7 +31,7 @@ internal sealed record NodeOptions
     public required IPEndPoint? Metrics { get; init; }
     public required LogLevels Logging { get; init; }
     public required AddrBookSettings AddrBook { get; init; }
-    /// <summary>The merged <c>actornode.akka</c> section, handed to the actor system.</summary>
+    /// <summary>The merged <c>actornode</c> section, handed to the actor system, which reads its <c>akka</c> block.</summary>
     public required Akka.Configuration.Config Akka { get; init; }
 }
 
