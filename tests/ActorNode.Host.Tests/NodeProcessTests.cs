@@ -87,10 +87,20 @@ public sealed class NodeProcessTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task Rpc_AsBitcoindAnswersIt_ThenStopEndsTheNode()
     {
-        await using var node = NodeProcess.Start(DataDir("rpc"));
+        int metricsPort = NodeProcess.FreePort();
+        await using var node = NodeProcess.Start(DataDir("rpc"), "--metrics", $"127.0.0.1:{metricsPort}");
         try
         {
             await node.WaitForRpc();
+
+            // The Prometheus endpoint shows the meter's instruments.
+            using (var http = new HttpClient())
+            {
+                var metrics = await http.GetStringAsync($"http://127.0.0.1:{metricsPort}/metrics");
+                Assert.Contains("# TYPE actornode_peers gauge", metrics);
+                Assert.Contains("actornode_peers{direction=\"inbound\"} 0", metrics);
+                Assert.Contains("# TYPE actornode_net_bytes_sent_total counter", metrics);
+            }
 
             // No credentials, or wrong ones: 401.
             var (status, _) = await node.Post("""{"method":"uptime","id":1}""", authenticate: false);
