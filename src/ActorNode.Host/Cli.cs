@@ -52,7 +52,8 @@ internal static class Cli
         {
             // The program's edge: report a bug in one line rather than a stack trace, and fail.
             stdout.Flush();
-            stderr.WriteLine($"error: unexpected {e.GetType().Name}: {e.Message}");
+            var site = e.TargetSite is { } method ? $" in {method.DeclaringType?.Name}.{method.Name}" : "";
+            stderr.WriteLine($"error: unexpected {e.GetType().Name}{site}: {OneLine(e.Message)}");
             return DecodeFailed;
         }
     }

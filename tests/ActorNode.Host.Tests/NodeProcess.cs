@@ -42,12 +42,19 @@ internal sealed class NodeProcess : IAsyncDisposable
     /// <summary>A port free at the time of asking (the kernel picks it).</summary>
     public static int FreePort()
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
+        // The kernel may hand a released port out again: never give the same one twice in this run.
+        while (true)
+        {
+            var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            listener.Stop();
+            lock (Given)
+                if (Given.Add(port)) return port;
+        }
     }
+
+    private static readonly HashSet<int> Given = [];
 
     public static Process StartProgram(IEnumerable<string> args, StringBuilder output)
     {

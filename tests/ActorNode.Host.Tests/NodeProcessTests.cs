@@ -178,14 +178,29 @@ public sealed class NodeProcessTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task PeerPortInUse_TheNodeRefusesToStart()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        int port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        await using var node = NodeProcess.Start(DataDir("busy"), "--listen", $"127.0.0.1:{port}");
+        int exit = await node.WaitForExit();
+        Assert.True(exit == 1, $"exited with {exit}:\n{node.Output}");
+        Assert.Contains($"stderr: error: --listen: cannot listen on 127.0.0.1:{port}", node.Output);
+        Assert.False(File.Exists(Path.Combine(node.DataDir, ".cookie")));
+    }
+
+    [Fact]
     public async Task DataDirectoryInUse_SecondNodeRefusesToStart()
     {
         await using var first = NodeProcess.Start(DataDir("shared"));
         await first.WaitForRpc();
         await using var second = NodeProcess.Start(DataDir("shared"));
-        Assert.Equal(1, await second.WaitForExit());
+        int secondExit = await second.WaitForExit();
+        Assert.True(secondExit == 1, $"second exited with {secondExit}:\n{second.Output}");
         Assert.Contains("is in use by another actornode", second.Output);
         first.Terminate();
-        Assert.Equal(0, await first.WaitForExit());
+        int firstExit = await first.WaitForExit();
+        Assert.True(firstExit == 0, $"first exited with {firstExit}:\n{first.Output}");
     }
 }

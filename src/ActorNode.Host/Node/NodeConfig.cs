@@ -294,6 +294,9 @@ internal static class NodeConfig
                     throw Bad(P("rpc.listen"), $"{endpoint} is not a loopback address (the RPC server listens on this machine only)");
                 if (endpoint.Port == 0) throw Bad(P("rpc.listen"), "port 0 is not allowed");
             }
+            foreach (var endpoint in rpcListen)
+                if (listen.Any(l => l.Port == endpoint.Port && (l.Address.Equals(endpoint.Address) || l.Address.Equals(IPAddress.Any) || l.Address.Equals(IPAddress.IPv6Any))))
+                    throw Bad(P("rpc.listen"), $"{Endpoints.Format(endpoint)} is also where peers are accepted (--listen)");
             var rpcUser = String("rpc.user");
             var rpcPass = String("rpc.password");
             RpcCredentials? credentials = null;

@@ -138,6 +138,22 @@ internal static class NodeHost
         var connManager = registry.Get<ConnManagerKey>();
         var addrBook = registry.Get<AddrBookKey>();
 
+        // Akka.IO only logs a failed bind; a node that cannot accept the peers it was told to is refused, as
+        // bitcoind and btcd refuse to start.
+        var bound = await ListenersBound(connManager, options.Listen.Count);
+        if (bound.Count < options.Listen.Count)
+        {
+            var missing = options.Listen.Where(l => !bound.Any(b => b.Port == l.Port && NetworkRpcMethods.Normalize(b).Address.Equals(l.Address)));
+            stderr.WriteLine($"error: --listen: cannot listen on {string.Join(", ", missing.Select(Endpoints.Format))} (in use? see the log)");
+            await rpc.DisposeAsync();
+            if (prometheus is not null) await prometheus.DisposeAsync();
+            await host.StopAsync(CancellationToken.None);
+            host.Dispose();
+            RpcAuth.DeleteCookie(options.DataDirectory);
+            await Log.CloseAndFlushAsync();
+            return Failure;
+        }
+
         var totals = new NetTotals();
         var metrics = new NodeMetrics(connManager, addrBook, totals);
         metrics.Start();
@@ -187,6 +203,28 @@ internal static class NodeHost
         log.Information("Stopped");
         await Log.CloseAndFlushAsync();
         return exitCode;
+    }
+
+    /// <summary>Waits up to 5 s for the ConnManagerActor to report every listener bound (it takes milliseconds when
+    /// the port is free; a failed bind is only logged by Akka.IO).</summary>
+    private static async Task<IReadOnlyList<IPEndPoint>> ListenersBound(IActorRef connManager, int wanted)
+    {
+        IReadOnlyList<IPEndPoint> bound = [];
+        if (wanted == 0) return bound;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                bound = (await connManager.Ask<ListeningOn>(GetListenEndpoints.Instance, TimeSpan.FromSeconds(5))).Endpoints;
+                if (bound.Count >= wanted) return bound;
+            }
+            catch (AskTimeoutException)
+            {
+            }
+            await Task.Delay(50);
+        }
+        return bound;
     }
 
     private static IHost BuildHost(NodeOptions options)

@@ -127,6 +127,7 @@ public sealed class NodeConfigTests : IDisposable
         { "actornode.p2p.whitelist", "--whitelist", new[] { "10.0.0.0/99" }, "--whitelist: '10.0.0.0/99' is not an IP address or network" },
         { "actornode.p2p.trickle-interval", "--trickleinterval", "1x", "--trickleinterval: '1x' is not a duration" },
         { "actornode.rpc.listen", "--rpclisten", new[] { "0.0.0.0:8332" }, "--rpclisten: 0.0.0.0:8332 is not a loopback address" },
+        { "actornode.rpc.listen", "--rpclisten", new[] { "127.0.0.1:18444" }, "--rpclisten: 127.0.0.1:18444 is also where peers are accepted" },
         { "actornode.rpc.user", "--rpcuser", "alice", "--rpcpass: a password is needed with --rpcuser" },
         { "actornode.logging.level", "--loglevel", "chatty", "--loglevel: unknown log level 'chatty'" },
         { "actornode.logging.level", "--loglevel", "wallet=debug", "--loglevel: unknown subsystem 'wallet'" },
