@@ -8,7 +8,8 @@ namespace ActorNode.Host;
 internal sealed record CliConsole(TextReader In, TextWriter Out, TextWriter Error);
 
 /// <summary>The <c>actornode</c> command line: builds the command tree and runs it. Exit codes: 0 success,
-/// 1 the input could not be decoded (or an unexpected failure), 2 bad usage or unreadable input.</summary>
+/// 1 a failure (input that could not be decoded, an RPC error, a node that could not start), 2 bad usage, a bad
+/// setting or unreadable input.</summary>
 internal static class Cli
 {
     public const int Success = 0;
@@ -18,6 +19,8 @@ internal static class Cli
     public static RootCommand Build(CliConsole console)
     {
         var root = new RootCommand("ActorNode: a Bitcoin peer-to-peer node (btcd's p2p layer in C#).");
+        root.Subcommands.Add(RunCommand.Create(console));
+        root.Subcommands.Add(RpcCommand.Create(console));
         root.Subcommands.Add(DecodeCommand.Create(console));
         return root;
     }
@@ -49,7 +52,8 @@ internal static class Cli
         {
             // The program's edge: report a bug in one line rather than a stack trace, and fail.
             stdout.Flush();
-            stderr.WriteLine($"error: unexpected {e.GetType().Name}: {e.Message}");
+            var site = e.TargetSite is { } method ? $" in {method.DeclaringType?.Name}.{method.Name}" : "";
+            stderr.WriteLine($"error: unexpected {e.GetType().Name}{site}: {OneLine(e.Message)}");
             return DecodeFailed;
         }
     }

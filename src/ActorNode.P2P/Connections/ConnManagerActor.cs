@@ -184,6 +184,10 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
                 if (broadcast.Exclude is null || !broadcast.Exclude.Contains(peer.Id)) peer.Actor.Tell(new SendToPeer(broadcast.Message));
         });
         Receive<GetListenEndpoints>(_ => Sender.Tell(new ListeningOn([.. _listening])));
+        Receive<PingPeers>(_ =>
+        {
+            foreach (var peer in ReadyPeers()) peer.Actor.Tell(PingNow.Instance);
+        });
         Receive<GetConnectionCount>(_ => Sender.Tell(new ConnectionCount(_tally.ReadyInbound, _tally.ReadyOutbound)));
         Receive<GetPeerInfo>(_ =>
         {

@@ -105,3 +105,9 @@ public sealed record GetBanList
 
 /// <summary>The answer to <see cref="GetBanList"/>.</summary>
 public sealed record BanListAnswer(IReadOnlyList<ActorNode.Connections.Bans.BanEntry> Bans);
+
+/// <summary>Ask every ready peer to ping now (bitcoind's ping RPC); the times show in getpeerinfo.</summary>
+public sealed record PingPeers
+{
+    public static readonly PingPeers Instance = new();
+}

@@ -139,6 +139,7 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
         Receive<SendAddresses>(m => SendAddressList(m.Addresses));
         Receive<AddrBook.AddressesForPeer>(m => SendAddressList(m.Addresses)); // the answer to its getaddr
         Receive<PingTick>(_ => SendPing());
+        Receive<PingNow>(_ => SendPing());
         Receive<CheckTick>(_ => CheckDeadlines());
         Receive<TrickleTick>(_ =>
         {

@@ -46,6 +46,12 @@ public sealed record GetPeerStats
     public static readonly GetPeerStats Instance = new();
 }
 
+/// <summary>Send a ping now rather than at the next tick (the ping RPC); its round trip shows in the stats.</summary>
+public sealed record PingNow
+{
+    public static readonly PingNow Instance = new();
+}
+
 // ---- Told by a PeerActor -----------------------------------------------------------------------------------------
 
 /// <summary>The peer's version arrived: the node must answer with <see cref="VersionAccepted"/> or
