@@ -158,6 +158,15 @@ internal sealed class NodeProcess : IAsyncDisposable
         throw new TimeoutException($"{what} did not happen within {Patience}", last);
     }
 
+    /// <summary>SIGKILL: the process gets no chance to save anything (Process.Kill sends SIGKILL on Linux).</summary>
+    public async Task Kill()
+    {
+        _process.Kill();
+        await _process.WaitForExitAsync();
+    }
+
+    public bool HasExited => _process.HasExited;
+
     public void Terminate()
     {
         using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);

@@ -7,6 +7,8 @@ using ActorNode.Host.Metrics;
 using ActorNode.Host.Rpc;
 using ActorNode.P2P.AddrBook;
 using ActorNode.P2P.Connections;
+using ActorNode.P2P.Sync;
+using ActorNode.Storage.Blocks;
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.Hosting;
@@ -27,6 +29,12 @@ internal sealed class AddrBookKey
 internal sealed class ConnManagerKey
 {
     private ConnManagerKey() { }
+}
+
+/// <summary>Registry key of the SyncActor.</summary>
+internal sealed class SyncKey
+{
+    private SyncKey() { }
 }
 
 /// <summary>Runs the node until it is asked to stop: the data directory and its lock, Serilog, the actor system
@@ -137,6 +145,7 @@ internal static class NodeHost
         var registry = host.Services.GetRequiredService<ActorRegistry>();
         var connManager = registry.Get<ConnManagerKey>();
         var addrBook = registry.Get<AddrBookKey>();
+        var syncActor = registry.Get<SyncKey>();
 
         // Akka.IO only logs a failed bind; a node that cannot accept the peers it was told to is refused, as
         // bitcoind and btcd refuse to start.
@@ -161,6 +170,7 @@ internal static class NodeHost
         table.Register(new ControlRpcMethods(table, TimeProvider.System, started, () => stopping.Cancel()).Methods());
         table.Register(new NetworkRpcMethods(options, connManager, addrBook, totals, TimeProvider.System).Methods());
         table.Register(new RawTransactionRpcMethods(options.Chain).Methods());
+        table.Register(new BlockchainRpcMethods(options, syncActor).Methods());
         rpc.Serve(new RpcDispatcher(table, metrics.RpcCalled));
 
         log.Information("ActorNode {Version} on {Network}: data in {DataDir}, peers on {Listen}, RPC on {Rpc} ({Auth})",
@@ -252,8 +262,8 @@ internal static class NodeHost
         return builder.Build();
     }
 
-    /// <summary>The actors, wired as tests/ActorNode.P2P.Tests' TwoNodesTests wires them. The sync actor is not here
-    /// yet (Nobody); the sync layer plugs in later.</summary>
+    /// <summary>The actors, wired as tests/ActorNode.P2P.Tests' SyncNodesTests wires them: the address book, the sync
+    /// actor (with the block store in <c>&lt;datadir&gt;/blocks</c>) and the connection manager.</summary>
     private static void StartActors(ActorSystem system, IActorRegistry registry, NodeOptions options)
     {
         var book = system.ActorOf(AddrBookActor.Props(PeersFile.InDirectory(options.DataDirectory), options.AddrBook), "addrbook");
@@ -271,9 +281,21 @@ internal static class NodeHost
             BlocksOnly = options.BlocksOnly,
             TrickleInterval = options.TrickleInterval,
         };
-        var manager = system.ActorOf(ConnManagerActor.Props(settings, book, ActorRefs.Nobody), "connmanager");
+        // The block store is opened here, before any actor, so a damaged store stops the start with its reason
+        // (BlockStoreCorruptException names the file) instead of leaving a node without a chain.
+        var store = BlockStore.Open(Path.Combine(options.DataDirectory, "blocks"), options.Chain.Magic);
+        foreach (var repair in store.Repairs) Log.ForContext(typeof(NodeHost)).Warning("Block store: {Repair}", repair);
+        var sync = system.ActorOf(SyncActor.Props(new SyncSettings
+        {
+            Chain = options.Chain,
+            OpenStore = () => store,
+            BlocksOnly = options.BlocksOnly,
+        }), "sync");
+        var manager = system.ActorOf(ConnManagerActor.Props(settings, book, sync), "connmanager");
+        sync.Tell(new UseConnManager(manager));
         registry.Register<AddrBookKey>(book);
         registry.Register<ConnManagerKey>(manager);
+        registry.Register<SyncKey>(sync);
 
         // Stop accepting and close every peer before the address book's last save (service-stop).
         CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceUnbind, "stop-connmanager", async () =>
@@ -281,6 +303,18 @@ internal static class NodeHost
             try
             {
                 await manager.GracefulStop(TimeSpan.FromSeconds(4));
+            }
+            catch (TaskCanceledException)
+            {
+            }
+            return Akka.Done.Instance;
+        });
+        // Then the sync actor, which closes the block store (every block and the tip are durable when written).
+        CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceStop, "stop-sync", async () =>
+        {
+            try
+            {
+                await sync.GracefulStop(TimeSpan.FromSeconds(4));
             }
             catch (TaskCanceledException)
             {

@@ -14,7 +14,9 @@ internal static class RpcErrorCode
     public const int ParseError = -32700;
     public const int MiscError = -1;
     public const int TypeError = -3;
+    public const int InvalidAddressOrKey = -5;
     public const int InvalidParameter = -8;
+    public const int VerifyRejected = -26;
     public const int DeserializationError = -22;
     public const int ClientNodeAlreadyAdded = -23;
     public const int ClientNodeNotAdded = -24;
