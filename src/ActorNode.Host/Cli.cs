@@ -50,10 +50,12 @@ internal static class Cli
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // The program's edge: report a bug in one line rather than a stack trace, and fail.
+            // The program's edge: an exception that gets here is our bug, not the user's: one line that says so, then
+            // the details a bug report needs.
             stdout.Flush();
             var site = e.TargetSite is { } method ? $" in {method.DeclaringType?.Name}.{method.Name}" : "";
             stderr.WriteLine($"error: unexpected {e.GetType().Name}{site}: {OneLine(e.Message)}");
+            stderr.WriteLine($"details (please report): {e}");
             return DecodeFailed;
         }
     }

@@ -9,8 +9,8 @@ namespace ActorNode.Host.Metrics;
 /// <summary>The node's <see cref="System.Diagnostics.Metrics"/> instruments (meter <c>ActorNode</c>): peer counts,
 /// bytes sent and received, bans, address book size, RPC calls. The actors are not asked from inside an observable
 /// callback (those must not block): a sampler asks them every <see cref="Interval"/> and the instruments report the
-/// last sample. What the actors do not expose yet (bytes per message type, queue depths, sync height) is left for the
-/// layers that own it.</summary>
+/// last sample. Sync: block and header heights, blocks per second, peers downloading. Bytes per message
+/// type and mailbox depths are not exposed by the actors yet.</summary>
 internal sealed class NodeMetrics : IAsyncDisposable
 {
     public const string MeterName = "ActorNode";
@@ -21,18 +21,31 @@ internal sealed class NodeMetrics : IAsyncDisposable
     private readonly Counter<long> _rpcCalls;
     private readonly IActorRef _connManager;
     private readonly IActorRef _addrBook;
+    private readonly IActorRef _sync;
     private readonly NetTotals _totals;
     private readonly CancellationTokenSource _stop = new();
     private Task? _sampler;
     private volatile Sample _last = new(0, 0, 0, 0, 0);
+    private volatile SyncSample _syncSample = new(0, 0, 0, 0);
 
     private sealed record Sample(int Inbound, int Outbound, int Bans, int AddressesNew, int AddressesTried);
 
-    public NodeMetrics(IActorRef connManager, IActorRef addrBook, NetTotals totals)
+    private sealed record SyncSample(int Height, int Headers, double BlocksPerSecond, int PeersDownloading);
+
+    public NodeMetrics(IActorRef connManager, IActorRef addrBook, IActorRef sync, NetTotals totals)
     {
         _connManager = connManager;
         _addrBook = addrBook;
+        _sync = sync;
         _totals = totals;
+        _meter.CreateObservableGauge("actornode.sync.height", () => new[]
+        {
+            new Measurement<int>(_syncSample.Height, new KeyValuePair<string, object?>("chain", "blocks")),
+            new Measurement<int>(_syncSample.Headers, new KeyValuePair<string, object?>("chain", "headers")),
+        }, "{block}", "Height of the best block chain and of the best header chain.");
+        _meter.CreateObservableGauge("actornode.sync.blocks_per_second", () => _syncSample.BlocksPerSecond, "{block}/s", "Blocks connected per second, recently.");
+        _meter.CreateObservableGauge("actornode.sync.peers_downloading", () => _syncSample.PeersDownloading, "{peer}", "Peers with blocks in flight.");
+
         _meter.CreateObservableGauge("actornode.peers", () => new[]
         {
             new Measurement<int>(_last.Inbound, new KeyValuePair<string, object?>("direction", "inbound")),
@@ -66,6 +79,8 @@ internal sealed class NodeMetrics : IAsyncDisposable
                 var peers = await _connManager.Ask<PeerInfoList>(GetPeerInfo.Instance, timeout, _stop.Token).ConfigureAwait(false);
                 _totals.Observe(peers.Peers);
                 _last = new Sample(count.Inbound, count.Outbound, bans.Bans.Count, book.New, book.Tried);
+                var progress = await _sync.Ask<ActorNode.Sync.SyncProgress>(ActorNode.P2P.Sync.GetSyncProgress.Instance, timeout, _stop.Token).ConfigureAwait(false);
+                _syncSample = new SyncSample(progress.Height, progress.BestHeaderHeight, progress.BlocksPerSecond, progress.PeersDownloading);
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)
             {

@@ -164,8 +164,10 @@ internal static class NodeHost
         }
 
         var totals = new NetTotals();
-        var metrics = new NodeMetrics(connManager, addrBook, totals);
+        var metrics = new NodeMetrics(connManager, addrBook, syncActor, totals);
         metrics.Start();
+        var progress = new ProgressReporter(syncActor, connManager, Console.Out, interactive: !Console.IsOutputRedirected);
+        progress.Start();
         var table = new RpcMethodTable();
         table.Register(new ControlRpcMethods(table, TimeProvider.System, started, () => stopping.Cancel()).Methods());
         table.Register(new NetworkRpcMethods(options, connManager, addrBook, totals, TimeProvider.System).Methods());
@@ -196,6 +198,7 @@ internal static class NodeHost
         log.Information("Shutting down");
         await rpc.DisposeAsync();
         await metrics.DisposeAsync();
+        await progress.DisposeAsync();
         if (prometheus is not null) await prometheus.DisposeAsync();
         using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15)))
         {
