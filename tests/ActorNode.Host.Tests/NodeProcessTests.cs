@@ -45,6 +45,9 @@ public sealed class NodeProcessTests(ITestOutputHelper output) : IDisposable
                 Assert.StartsWith("/ActorNode:", atA["subver"]!.GetValue<string>());
                 Assert.Equal("000000000000040" + "9", atA["services"]!.GetValue<string>());
                 Assert.Equal(70016, atA["version"]!.GetValue<int>());
+                // Per-message byte counts (bitcoind): a version message is 24 header bytes plus its payload.
+                Assert.True(atB["bytessent_per_msg"]!["version"]!.GetValue<long>() > 24);
+                Assert.Equal(24, atB["bytesrecv_per_msg"]!["verack"]!.GetValue<long>());
                 Assert.Equal(1, (await a.Call("getconnectioncount"))!.GetValue<int>());
                 var info = (await b.Call("getnetworkinfo"))!;
                 Assert.Equal(1, info["connections_out"]!.GetValue<int>());

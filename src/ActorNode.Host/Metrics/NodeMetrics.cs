@@ -9,8 +9,8 @@ namespace ActorNode.Host.Metrics;
 /// <summary>The node's <see cref="System.Diagnostics.Metrics"/> instruments (meter <c>ActorNode</c>): peer counts,
 /// bytes sent and received, bans, address book size, RPC calls. The actors are not asked from inside an observable
 /// callback (those must not block): a sampler asks them every <see cref="Interval"/> and the instruments report the
-/// last sample. Sync: block and header heights, blocks per second, peers downloading. Bytes per message
-/// type and mailbox depths are not exposed by the actors yet.</summary>
+/// last sample. Sync: block and header heights, blocks per second, peers downloading. Peers: bytes per message type
+/// and the send queues' depth (actor mailboxes are not measured).</summary>
 internal sealed class NodeMetrics : IAsyncDisposable
 {
     public const string MeterName = "ActorNode";
@@ -26,9 +26,12 @@ internal sealed class NodeMetrics : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private Task? _sampler;
     private volatile Sample _last = new(0, 0, 0, 0, 0);
+    private volatile PeerTraffic _traffic = new([], 0, 0);
     private volatile SyncSample _syncSample = new(0, 0, 0, 0);
 
     private sealed record Sample(int Inbound, int Outbound, int Bans, int AddressesNew, int AddressesTried);
+
+    private sealed record PeerTraffic(IReadOnlyList<(string Direction, string Command, long Bytes)> PerMessage, int QueuedFrames, long QueuedBytes);
 
     private sealed record SyncSample(int Height, int Headers, double BlocksPerSecond, int PeersDownloading);
 
@@ -59,12 +62,34 @@ internal sealed class NodeMetrics : IAsyncDisposable
             new Measurement<int>(_last.AddressesNew, new KeyValuePair<string, object?>("table", "new")),
             new Measurement<int>(_last.AddressesTried, new KeyValuePair<string, object?>("table", "tried")),
         }, "{address}", "Addresses in the address book.");
+        _meter.CreateObservableGauge("actornode.peers.message_bytes", () => _traffic.PerMessage.Select(m => new Measurement<long>(m.Bytes,
+            new KeyValuePair<string, object?>("direction", m.Direction), new KeyValuePair<string, object?>("command", m.Command))),
+            "By", "Bytes sent and received per message type by the peers connected now (getpeerinfo bytessent_per_msg).");
+        _meter.CreateObservableGauge("actornode.peers.send_queue", () => new[]
+        {
+            new Measurement<long>(_traffic.QueuedFrames, new KeyValuePair<string, object?>("unit", "frames")),
+            new Measurement<long>(_traffic.QueuedBytes, new KeyValuePair<string, object?>("unit", "bytes")),
+        }, "{item}", "Frames and bytes waiting in the peers' bounded send queues.");
         _rpcCalls = _meter.CreateCounter<long>("actornode.rpc.calls", "{call}", "RPC calls answered.");
     }
 
     public void RpcCalled(string method) => _rpcCalls.Add(1, new KeyValuePair<string, object?>("method", method));
 
     public void Start() => _sampler = Task.Run(SampleLoop);
+
+    private static PeerTraffic Traffic(IReadOnlyList<ActorNode.P2P.Peers.PeerStats> peers)
+    {
+        var sums = new Dictionary<(string, string), long>();
+        foreach (var peer in peers)
+        {
+            foreach (var (command, bytes) in peer.BytesSentPerMessage ?? new Dictionary<string, long>())
+                sums[("sent", command)] = sums.GetValueOrDefault(("sent", command)) + bytes;
+            foreach (var (command, bytes) in peer.BytesReceivedPerMessage ?? new Dictionary<string, long>())
+                sums[("received", command)] = sums.GetValueOrDefault(("received", command)) + bytes;
+        }
+        return new PeerTraffic([.. sums.Select(s => (s.Key.Item1, s.Key.Item2, s.Value))],
+            peers.Sum(p => p.SendQueueFrames), peers.Sum(p => p.SendQueueBytes));
+    }
 
     private async Task SampleLoop()
     {
@@ -78,6 +103,7 @@ internal sealed class NodeMetrics : IAsyncDisposable
                 var book = await _addrBook.Ask<AddrBookStats>(GetAddrBookStats.Instance, timeout, _stop.Token).ConfigureAwait(false);
                 var peers = await _connManager.Ask<PeerInfoList>(GetPeerInfo.Instance, timeout, _stop.Token).ConfigureAwait(false);
                 _totals.Observe(peers.Peers);
+                _traffic = Traffic(peers.Peers);
                 _last = new Sample(count.Inbound, count.Outbound, bans.Bans.Count, book.New, book.Tried);
                 var progress = await _sync.Ask<ActorNode.Sync.SyncProgress>(ActorNode.P2P.Sync.GetSyncProgress.Instance, timeout, _stop.Token).ConfigureAwait(false);
                 _syncSample = new SyncSample(progress.Height, progress.BestHeaderHeight, progress.BlocksPerSecond, progress.PeersDownloading);

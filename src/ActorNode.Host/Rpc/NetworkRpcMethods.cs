@@ -24,6 +24,15 @@ internal sealed class NetworkRpcMethods(NodeOptions options, IActorRef connManag
     private Task<T> Ask<T>(IActorRef actor, object message, CancellationToken cancellation) =>
         actor.Ask<T>(message, options.RpcTimeout, cancellation);
 
+    /// <summary>bitcoind's per-message byte counts: commands in alphabetical order, only those seen.</summary>
+    private static JsonObject PerMessage(IReadOnlyDictionary<string, long>? counts)
+    {
+        var json = new JsonObject();
+        foreach (var (command, bytes) in (counts ?? new Dictionary<string, long>()).OrderBy(c => c.Key, StringComparer.Ordinal))
+            json[command] = bytes;
+        return json;
+    }
+
     public IEnumerable<RpcMethod> Methods() =>
     [
         new("getpeerinfo", Category, [], "getpeerinfo\nReturns data about each connected network peer as a json array of objects.", GetPeerInfo),
@@ -101,8 +110,8 @@ internal sealed class NetworkRpcMethods(NodeOptions options, IActorRef connManag
         json["addr_rate_limited"] = 0;
         json["permissions"] = new JsonArray();
         json["minfeefilter"] = Btc(peer.FeeFilter);
-        json["bytessent_per_msg"] = new JsonObject();
-        json["bytesrecv_per_msg"] = new JsonObject();
+        json["bytessent_per_msg"] = PerMessage(peer.BytesSentPerMessage);
+        json["bytesrecv_per_msg"] = PerMessage(peer.BytesReceivedPerMessage);
         json["connection_type"] = peer.Inbound ? "inbound" : manual ? "manual" : "outbound-full-relay";
         json["transport_protocol_type"] = peer.V2Connection ? "v2" : "v1";
         json["session_id"] = "";

@@ -58,6 +58,8 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
     private bool _receivedMessage;
     private DateTimeOffset? _lastSend;
     private long _bytesSent, _bytesReceived;
+    // Bytes per command (Core's getpeerinfo bytessent_per_msg / bytesrecv_per_msg); unknown commands count as "*other*".
+    private Dictionary<string, long>? _sentPerCommand, _receivedPerCommand;
     private ulong? _pingNonce;
     private DateTimeOffset? _pingSentAt;
     private TimeSpan? _pingTime;
@@ -178,6 +180,7 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
             {
                 _lastReceive = Now;
                 _receivedMessage = true;
+                Count(ref _receivedPerCommand, message, _decoder.LastFrameLength);
                 if (_ready is null) Apply(_handshake.Receive(message));
                 else Dispatch(message);
             }
@@ -421,6 +424,7 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
         if (_transport.Send(frame, priority) == SendResult.Accepted)
         {
             _bytesSent += frame.Length;
+            Count(ref _sentPerCommand, message, frame.Length);
             _lastSend = Now;
             _deadlines.Sent(message.Command, Now);
         }
@@ -455,6 +459,13 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
         Timers.StartSingleTimer(StopTimer, ForceStop.Instance, CloseGrace);
     }
 
+    private static void Count(ref Dictionary<string, long>? perCommand, IWireMessage message, int bytes)
+    {
+        perCommand ??= new Dictionary<string, long>(8, StringComparer.Ordinal);
+        string key = message is UnknownMessage ? "*other*" : message.Command;
+        perCommand[key] = perCommand.GetValueOrDefault(key) + bytes;
+    }
+
     private PeerStats Stats()
     {
         var remote = _ready?.Remote;
@@ -465,7 +476,10 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
             remote is null ? TimeSpan.Zero : TimeSpan.FromSeconds(remote.Timestamp - _connectedAt.ToUnixTimeSeconds()),
             _pingNonce, _pingSentAt, _pingTime, _ready is not null, _ready?.WantsAddrV2 ?? false, _prefersHeaders, _feeFilter,
             remote?.Relay ?? false, _pingNonce is not null && _pingSentAt is { } sent ? Now - sent : null,
-            LastAnnouncedBlock: _lastAnnouncedBlock);
+            LastAnnouncedBlock: _lastAnnouncedBlock,
+            BytesSentPerMessage: _sentPerCommand is null ? null : new Dictionary<string, long>(_sentPerCommand),
+            BytesReceivedPerMessage: _receivedPerCommand is null ? null : new Dictionary<string, long>(_receivedPerCommand),
+            SendQueueFrames: _transport.QueuedFrames, SendQueueBytes: _transport.QueuedBytes);
     }
 
     private sealed record HandshakeDeadline

@@ -138,7 +138,11 @@ public sealed record PeerStats(
     uint BanScore = 0,
     bool SyncNode = false,
     bool V2Connection = false,
-    Hash256? LastAnnouncedBlock = null);
+    Hash256? LastAnnouncedBlock = null,
+    IReadOnlyDictionary<string, long>? BytesSentPerMessage = null,
+    IReadOnlyDictionary<string, long>? BytesReceivedPerMessage = null,
+    int SendQueueFrames = 0,
+    long SendQueueBytes = 0);
 
 /// <summary>A block's height became known (btcd UpdatePeerHeights): a peer whose last announced block is this one now
 /// has at least this height.</summary>

@@ -52,6 +52,9 @@ public sealed class FrameDecoder
     /// <summary>Bytes of buffer currently allocated for the frame in progress.</summary>
     public int BufferCapacity => _bodyCapacity;
 
+    /// <summary>Bytes on the wire (header and payload) of the message <see cref="TryRead"/> last returned.</summary>
+    public int LastFrameLength { get; private set; }
+
     /// <summary>Consumes bytes from <paramref name="input"/> until one message is complete (returns true and
     /// advances <paramref name="input"/> past it) or the input is used up (returns false).</summary>
     public bool TryRead(ref ReadOnlySpan<byte> input, out IWireMessage message)
@@ -70,6 +73,7 @@ public sealed class FrameDecoder
                 BeginBody();
                 if (_current.PayloadLength == 0)
                 {
+                    LastFrameLength = FrameHeader.Size;
                     message = CompleteFrame();
                     return true;
                 }
@@ -84,6 +88,7 @@ public sealed class FrameDecoder
             input = input[chunk..];
             if (_bodyFilled == (int)_current.PayloadLength)
             {
+                LastFrameLength = FrameHeader.Size + _bodyFilled;
                 message = CompleteFrame();
                 return true;
             }
