@@ -1,15 +1,19 @@
 using ActorNode.Benchmarks.Scale;
+using ActorNode.Benchmarks.Sync;
 using BenchmarkDotNet.Running;
 
 // dotnet run -c Release --project tests/ActorNode.Benchmarks -- --filter '*'
 // dotnet run -c Release --project tests/ActorNode.Benchmarks -- load --peers 1000,5000,10000   (docs/benchmarks.md)
 // dotnet run -c Release --project tests/ActorNode.Benchmarks -- flood --mb 300 [--sink-cost-us 50]
+// dotnet run -c Release --project tests/ActorNode.Benchmarks -- sync --blocks 10000 [--tx-blocks 600 --txs 5] [--no-bcoin]
 switch (args.FirstOrDefault())
 {
     case "load":
         return await ScaleLoad.RunAsync(args[1..]);
     case "flood":
         return await FloodLoad.RunAsync(args[1..]);
+    case "sync":
+        return await SyncBenchmark.RunAsync(args[1..]);
     case "node": // the node under load, started by `load` in a child process
         return await ScaleNode.RunAsync(args[1..]);
     default:

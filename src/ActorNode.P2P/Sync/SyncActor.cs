@@ -494,6 +494,8 @@ public sealed partial class SyncActor : ReceiveActor, IWithTimers
         {
             if (!_peers.TryGetValue(fault.PeerId, out var peer)) continue;
             _log.Info("Peer {PeerId}: {Fault}, disconnecting", fault.PeerId, fault.Fault);
+            // The scheduler has dropped it already; until its PeerGone comes it must not be asked of again.
+            peer.DownloadDropped = true;
             peer.Actor.Tell(new DisconnectPeer($"block download: {fault.Fault}"));
         }
         var now = Now;
@@ -529,7 +531,9 @@ public sealed partial class SyncActor : ReceiveActor, IWithTimers
         public bool WantsWtxid { get; } = handshake.WantsWtxidRelay;
         public bool Witness { get; } = handshake.Witness;
         /// <summary>Full nodes and pruned nodes serve blocks (btcd: NODE_NETWORK; Core: also NODE_NETWORK_LIMITED).</summary>
-        public bool CanServeBlocks => (Services & (ServiceFlags.Network | ServiceFlags.NetworkLimited)) != 0;
+        public bool CanServeBlocks => !DownloadDropped && (Services & (ServiceFlags.Network | ServiceFlags.NetworkLimited)) != 0;
+        /// <summary>Disconnected for a block download fault: the scheduler no longer knows it.</summary>
+        public bool DownloadDropped { get; set; }
         public HeaderPresync? Presync { get; set; }
         public BlockNode? BestKnown { get; set; }
         public int UnconnectingHeaders { get; set; }
