@@ -188,10 +188,18 @@ internal static class NodeHost
         int exitCode = 0;
         var terminated = system.WhenTerminated;
         var requested = Task.Delay(Timeout.Infinite, stopping.Token);
-        var first = await Task.WhenAny(terminated, requested);
+        var syncGone = syncActor.WatchAsync();
+        var first = await Task.WhenAny(terminated, requested, syncGone);
         if (first == terminated && !stopping.IsCancellationRequested)
         {
             log.Error("The actor system stopped on its own; exiting");
+            exitCode = Failure;
+        }
+        else if (first == syncGone && !stopping.IsCancellationRequested)
+        {
+            // Without its sync actor the node has no chain: stop rather than run half a node.
+            log.Fatal("The sync actor stopped (see the errors above; a damaged block store is named there); exiting");
+            stderr.WriteLine("error: the sync actor stopped; see the log in " + Path.Combine(options.DataDirectory, "logs"));
             exitCode = Failure;
         }
 
@@ -288,10 +296,18 @@ internal static class NodeHost
         // (BlockStoreCorruptException names the file) instead of leaving a node without a chain.
         var store = BlockStore.Open(Path.Combine(options.DataDirectory, "blocks"), options.Chain.Magic);
         foreach (var repair in store.Repairs) Log.ForContext(typeof(NodeHost)).Warning("Block store: {Repair}", repair);
+        IBlockStore? opened = store;
         var sync = system.ActorOf(SyncActor.Props(new SyncSettings
         {
             Chain = options.Chain,
-            OpenStore = () => store,
+            // The store opened above the first time; a fresh one should the actor ever be restarted (it disposes
+            // its store when it stops).
+            OpenStore = () =>
+            {
+                var next = opened ?? BlockStore.Open(Path.Combine(options.DataDirectory, "blocks"), options.Chain.Magic);
+                opened = null;
+                return next;
+            },
             BlocksOnly = options.BlocksOnly,
         }), "sync");
         var manager = system.ActorOf(ConnManagerActor.Props(settings, book, sync), "connmanager");

@@ -41,6 +41,11 @@ public sealed partial class SyncActor
         Receive<SubmitTransaction>(submit =>
         {
             var tx = submit.Transaction;
+            if (!IsFinalForNextBlock(tx))
+            {
+                Sender.Tell(new TransactionSubmitted(tx.Txid, "non-final"));
+                return;
+            }
             var result = _pool.TryAdd(tx);
             if (result.IsAccepted) _manager.Tell(new Connections.RelayTransaction(tx.Txid, tx.Wtxid));
             Sender.Tell(new TransactionSubmitted(tx.Txid, result.IsAccepted ? null : result.RejectReason));
@@ -88,6 +93,7 @@ public sealed partial class SyncActor
             foreach (var entry in _pool.Snapshot())
             {
                 if (weight + entry.Weight > 3_900_000) break;
+                if (!IsFinalForNextBlock(entry.Transaction)) continue; // became non-final after a reorganisation
                 weight += entry.Weight;
                 transactions.Add(entry.Transaction);
             }

@@ -44,6 +44,11 @@ public sealed partial class SyncActor
         if (ask.Count > 0) peer.Actor.Tell(new SendToPeer(new GetDataMessage([.. ask])));
     }
 
+    /// <summary>Core CheckFinalTx for the pool: final in the next block (height tip + 1, lock times against the tip's
+    /// median time past, BIP113). A block builder could not include it otherwise.</summary>
+    private bool IsFinalForNextBlock(Transaction tx) =>
+        ActorNode.Chain.Blocks.TransactionSanity.IsFinal(tx, _chain.BestBlock.Height + 1, _chain.BestBlock.GetMedianTimePast());
+
     private void ExpireTransactionRequests(DateTimeOffset now)
     {
         if (_txRequested.Count == 0) return;
@@ -57,6 +62,7 @@ public sealed partial class SyncActor
         _txRequested.Remove(tx.Txid);
         _txRequested.Remove(tx.Wtxid);
         if (_settings.BlocksOnly) return;
+        if (!IsFinalForNextBlock(tx)) return; // Core "non-final": not taken, not scored
         var result = _pool.TryAdd(tx);
         if (result.IsAccepted)
         {

@@ -177,7 +177,20 @@ public sealed partial class SyncActor : ReceiveActor, IWithTimers
     {
         try
         {
-            if (_peers.TryGetValue(received.PeerId, out var peer)) Handle(peer, received.Message);
+            if (_peers.TryGetValue(received.PeerId, out var peer))
+            {
+                try
+                {
+                    Handle(peer, received.Message);
+                }
+                catch (Exception e) when (e is not (OutOfMemoryException or BlockStoreCorruptException))
+                {
+                    // Our bug, met while handling this peer's message: the peer goes, the node keeps its chain, its
+                    // store and its other peers (a restart of this actor would drop them all).
+                    _log.Error(e, "Handling {Command} from peer {PeerId} failed; disconnecting it", received.Message.Command, peer.Id);
+                    peer.Actor.Tell(new DisconnectPeer($"internal error handling {received.Message.Command}"));
+                }
+            }
             else _log.Debug("Message {Command} from unknown peer {PeerId}", received.Message.Command, received.PeerId);
         }
         finally
@@ -489,6 +502,18 @@ public sealed partial class SyncActor : ReceiveActor, IWithTimers
     // ---- Periodic ---------------------------------------------------------------------------------------------------
 
     private void OnTick()
+    {
+        try
+        {
+            Tick();
+        }
+        catch (Exception e) when (e is not (OutOfMemoryException or BlockStoreCorruptException))
+        {
+            _log.Error(e, "The sync check failed; it runs again on the next tick");
+        }
+    }
+
+    private void Tick()
     {
         foreach (var fault in _scheduler.CheckPeers())
         {
