@@ -243,17 +243,7 @@ internal sealed class BlockchainRpcMethods(NodeOptions options, IActorRef sync)
 
     private async Task<JsonNode?> SendRawTransaction(RpcParams p, CancellationToken cancellation)
     {
-        if (!Hex.TryParse(p.GetString(0), out var bytes, out _))
-            throw new RpcException(RpcErrorCode.DeserializationError, "TX decode failed");
-        Transaction tx;
-        try
-        {
-            tx = Transaction.Parse(bytes);
-        }
-        catch (WireException)
-        {
-            throw new RpcException(RpcErrorCode.DeserializationError, "TX decode failed");
-        }
+        var tx = Decode(p.GetString(0), "TX", bytes => Transaction.Parse(bytes));
         var result = await Ask<TransactionSubmitted>(new SubmitTransaction(tx), cancellation);
         if (result.Error is { } error && error != "txn-already-in-mempool")
             throw new RpcException(RpcErrorCode.VerifyRejected, error);
@@ -262,19 +252,23 @@ internal sealed class BlockchainRpcMethods(NodeOptions options, IActorRef sync)
 
     private async Task<JsonNode?> SubmitBlockRpc(RpcParams p, CancellationToken cancellation)
     {
-        if (!Hex.TryParse(p.GetString(0), out var bytes, out _))
-            throw new RpcException(RpcErrorCode.DeserializationError, "Block decode failed");
-        Block block;
+        var block = Decode(p.GetString(0), "Block", bytes => Block.Parse(bytes));
+        var result = await Ask<BlockSubmitted>(new SubmitBlock(block), cancellation);
+        return result.Error; // bitcoind: null when accepted, else a reason string
+    }
+
+    /// <summary>Hex, then the wire codec; either failing is bitcoind's -22 "... decode failed".</summary>
+    private static T Decode<T>(string hex, string what, Func<byte[], T> parse)
+    {
+        if (!Hex.TryParse(hex, out var bytes, out _)) throw new RpcException(RpcErrorCode.DeserializationError, $"{what} decode failed");
         try
         {
-            block = Block.Parse(bytes);
+            return parse(bytes);
         }
         catch (WireException)
         {
-            throw new RpcException(RpcErrorCode.DeserializationError, "Block decode failed");
+            throw new RpcException(RpcErrorCode.DeserializationError, $"{what} decode failed");
         }
-        var result = await Ask<BlockSubmitted>(new SubmitBlock(block), cancellation);
-        return result.Error is null ? null : result.Error; // bitcoind: null when accepted, else a reason string
     }
 
     private async Task<JsonNode?> Generate(RpcParams p, CancellationToken cancellation)
