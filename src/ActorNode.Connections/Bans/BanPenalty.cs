@@ -62,6 +62,10 @@ public readonly record struct BanPenalty(BanScoreReason Reason, uint Persistent,
     public static BanPenalty BloomWhileDisabled(string command) =>
         new(BanScoreReason.BloomWhileDisabled, 100, 0, command);
 
+    /// <summary>A bloom filter message against the rules while we offer NODE_BLOOM (Core Misbehaving 100 for a
+    /// too-large filterload and a bad filteradd): 100 persistent.</summary>
+    public static BanPenalty BadBloomFilter(string detail) => new(BanScoreReason.BadBloomFilter, 100, 0, detail);
+
     /// <summary>An invalid header (Core: 100, so the first disconnects and the second from one IP bans).</summary>
     public static BanPenalty InvalidHeader(string detail) => new(BanScoreReason.InvalidHeader, 100, 0, detail);
 

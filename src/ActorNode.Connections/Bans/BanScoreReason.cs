@@ -51,4 +51,7 @@ public enum BanScoreReason
     UnrequestedBlock,
     /// <summary>A transaction that breaks a consensus rule (Core's Misbehaving 100 for TX_CONSENSUS).</summary>
     InvalidTransaction,
+    /// <summary>A bloom filter message against the rules while we offer NODE_BLOOM: a filterload over the size
+    /// limits, a filteradd over 520 bytes or with no filter loaded (Core Misbehaving 100): 100 + 0.</summary>
+    BadBloomFilter,
 }

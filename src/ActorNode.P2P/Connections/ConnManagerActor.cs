@@ -93,6 +93,8 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
 
     protected override void PreStart()
     {
+        // The sync actor serves MSG_FILTERED_BLOCK and mempool only when told (off: notfound, as before).
+        if (_settings.PeerBloomFilters && !_sync.IsNobody()) _sync.Tell(Sync.BloomFiltersServed.Instance);
         if (_banFile is null)
         {
             Self.Tell(new BansLoaded(new BanListLoadResult.Missing()));
@@ -174,7 +176,7 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
         });
         Receive<RelayTransaction>(relay =>
         {
-            var announce = new AnnounceTransaction(relay.Txid, relay.Wtxid);
+            var announce = new AnnounceTransaction(relay.Txid, relay.Wtxid, relay.Transaction);
             foreach (var peer in ReadyPeers())
                 if (peer.Id != relay.ExceptPeer) peer.Actor.Tell(announce);
         });
@@ -380,7 +382,7 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
             Inbound = inbound,
             Magic = _settings.Chain.Magic,
             Nonce = nonce,
-            Services = _settings.Services,
+            Services = _settings.PeerBloomFilters ? _settings.Services | ServiceFlags.Bloom : _settings.Services & ~ServiceFlags.Bloom,
             UserAgent = _settings.UserAgent,
             RelayTransactions = !_settings.BlocksOnly,
             StartHeight = _bestHeight,
@@ -518,10 +520,16 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
                 }
                 break;
             case FilterLoadMessage or FilterAddMessage or FilterClearMessage:
+                // Only without PeerBloomFilters (with it, the PeerActor keeps the peer's filter and never forwards these).
                 // We do not offer NODE_BLOOM: btcd disconnects, and scores 100 when the peer should know (BIP111).
                 if (peer.ProtocolVersion >= ProtocolVersion.Bip0111)
                     Score(peer.Remote.Address, BanPenalty.BloomWhileDisabled(received.Message.Command));
                 peer.Actor.Tell(new DisconnectPeer($"{received.Message.Command} without NODE_BLOOM"));
+                break;
+            case MemPoolMessage when _settings.PeerBloomFilters:
+                // btcd OnMemPool: 33 transient points against floods, then the sync actor, which owns the pool, sends
+                // the pool to the PeerActor, which announces what its filter matches.
+                if (!Score(peer.Remote.Address, BanPenalty.Mempool())) return ToSync(received);
                 break;
             case MemPoolMessage:
                 peer.Actor.Tell(new DisconnectPeer("mempool without NODE_BLOOM"));
@@ -629,6 +637,7 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
             PeerFault.Codec when misbehaved.CodecError is { } error => BanPenalty.ForWireError(error, misbehaved.Detail),
             PeerFault.DuplicateVersion or PeerFault.DuplicateVerack or PeerFault.LateHandshakeMessage
                 or PeerFault.Handshake => BanPenalty.ForWireError(WireError.Malformed, misbehaved.Detail),
+            PeerFault.BloomFilter => BanPenalty.BadBloomFilter(misbehaved.Detail),
             _ => (BanPenalty?)null, // stalls, idleness, slowness and timeouts disconnect without a score, as in btcd
         };
         _log.Debug("Peer {PeerId} {Remote} misbehaved: {Fault} {Detail}", misbehaved.PeerId, misbehaved.Remote,

@@ -85,8 +85,9 @@ public sealed record RelayInventory(InvVector Item, long? ExceptPeer = null);
 public sealed record RelayBlock(BlockHeader Header, long? ExceptPeer = null);
 
 /// <summary>Announce a transaction to every ready peer but <paramref name="ExceptPeer"/>, by wtxid or txid as each
-/// negotiated (<see cref="Peers.AnnounceTransaction"/>).</summary>
-public sealed record RelayTransaction(Hash256 Txid, Hash256 Wtxid, long? ExceptPeer = null);
+/// negotiated (<see cref="Peers.AnnounceTransaction"/>). <paramref name="Transaction"/>, when given, lets a peer with a
+/// bloom filter be told only of a matching transaction (without it such a peer is not told).</summary>
+public sealed record RelayTransaction(Hash256 Txid, Hash256 Wtxid, long? ExceptPeer = null, Transaction? Transaction = null);
 
 /// <summary>Send a message to every ready peer but those excluded (btcd BroadcastMessage).</summary>
 public sealed record Broadcast(IWireMessage Message, IReadOnlySet<long>? Exclude = null);

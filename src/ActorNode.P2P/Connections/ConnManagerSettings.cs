@@ -38,6 +38,11 @@ public sealed record ConnManagerSettings
     public ServiceFlags Services { get; init; } = ServiceFlags.Network | ServiceFlags.Witness | ServiceFlags.NetworkLimited;
     public string UserAgent { get; init; } = Peers.PeerSettings.DefaultUserAgent;
     public bool BlocksOnly { get; init; }
+    /// <summary>Serve BIP37 bloom filters (Core <c>-peerbloomfilters</c>, default off as in Core; btcd's default is
+    /// on): we advertise NODE_BLOOM, keep each peer's filter, answer <c>mempool</c> and MSG_FILTERED_BLOCK, and
+    /// announce to a peer with a filter only the transactions that match it. Off: filter messages and
+    /// <c>mempool</c> disconnect (docs/peers.md).</summary>
+    public bool PeerBloomFilters { get; init; }
     public TimeSpan TrickleInterval { get; init; } = TimeSpan.FromSeconds(10);
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(30);
     public TransportOptions Transport { get; init; } = TransportOptions.Default;

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using ActorNode.Connections.Bloom;
 using ActorNode.Connections.Handshake;
 using ActorNode.Connections.Inventory;
 using ActorNode.Connections.Stall;
@@ -50,6 +51,12 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
     private string? _closeReason;
     private bool _prefersHeaders;
     private long _feeFilter;
+    /// <summary>The peer's BIP37 filter when we offer NODE_BLOOM (null otherwise: filter messages then go to the
+    /// manager, which disconnects). This actor owns it because it decides what the peer is told (btcd keeps it in
+    /// its serverPeer, Core in the peer's TxRelay).</summary>
+    private readonly PeerBloomFilter? _bloom;
+    /// <summary>Transactions may be announced: the version's relay flag, turned on by filterload/filterclear.</summary>
+    private bool _relayTxs;
 
     private readonly DateTimeOffset _connectedAt;
     /// <summary>When the last whole message arrived (the connection time before the first): the idle timer's
@@ -78,6 +85,7 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
         _sendContext = new WireContext(settings.ProtocolVersion);
         _trickle = new InventoryTrickle(_known);
         _handshake = new PeerHandshake(settings.Inbound, OurVersion());
+        if (settings.Services.HasFlag(ServiceFlags.Bloom)) _bloom = new PeerBloomFilter();
         _connectedAt = Now;
         _lastReceive = _connectedAt;
         Handshaking();
@@ -135,9 +143,9 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
         Receive<SendToPeer>(send => Send(send.Message));
         Receive<AnnounceInventory>(announce => Announce(announce.Item));
         Receive<AnnounceBlock>(announce => AnnounceNewBlock(announce.Header));
-        Receive<AnnounceTransaction>(announce => Announce(_ready!.WantsWtxidRelay
-            ? new InvVector(InvType.Wtx, announce.Wtxid)
-            : new InvVector(InvType.Tx, announce.Txid)));
+        Receive<AnnounceTransaction>(AnnounceTx);
+        Receive<SendFilteredBlock>(m => SendMerkleBlock(m.Block));
+        Receive<AnnouncePoolTransactions>(m => AnnouncePool(m.Transactions));
         Receive<SendAddresses>(m => SendAddressList(m.Addresses));
         Receive<AddrBook.AddressesForPeer>(m => SendAddressList(m.Addresses)); // the answer to its getaddr
         Receive<PingTick>(_ => SendPing());
@@ -237,6 +245,7 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
     private void BecomeReady(HandshakeResult result)
     {
         _ready = result;
+        _relayTxs = result.Remote.Relay;
         _lastBlockHeight = result.Remote.StartHeight;
         var encoding = result.Witness ? WireEncoding.Witness : WireEncoding.Base;
         _sendContext = new WireContext(result.NegotiatedVersion, encoding);
@@ -294,6 +303,9 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
                 break;
             case UnknownMessage unknown:
                 _log.Debug("Peer {PeerId} sent unknown command {Command} ({Length} bytes)", Id, unknown.Command, unknown.Payload.Length);
+                break;
+            case FilterLoadMessage or FilterAddMessage or FilterClearMessage when _bloom is not null:
+                OnFilterMessage(_bloom, message);
                 break;
             // getdata and notfound go to the manager first: it scores them (btcd server OnGetData, OnNotFound) and
             // passes them on to the sync actor unless the score bans the peer.
@@ -362,8 +374,73 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
             Send(new InvMessage([item]));
             return;
         }
-        if (!_ready!.Remote.Relay) return; // the peer asked for no transaction announcements (BIP37 relay flag)
+        if (!_relayTxs) return; // the peer asked for no transaction announcements (BIP37 relay flag)
         _trickle.Enqueue(item);
+    }
+
+    private InvVector TransactionItem(Hash256 txid, Hash256 wtxid) =>
+        _ready!.WantsWtxidRelay ? new InvVector(InvType.Wtx, wtxid) : new InvVector(InvType.Tx, txid);
+
+    private void AnnounceTx(AnnounceTransaction announce)
+    {
+        var item = TransactionItem(announce.Txid, announce.Wtxid);
+        if (_known.Contains(item)) return;
+        // A peer with a filter hears only of what matches it (Core: IsRelevantAndUpdate before the inv).
+        if (_bloom is { IsLoaded: true } && (announce.Transaction is not { } tx || !_bloom.Matches(tx))) return;
+        Announce(item);
+    }
+
+    // ---- BIP37 (only with PeerBloomFilters) ----------------------------------------------------------------------
+
+    /// <summary>filterload/filteradd/filterclear (Core net_processing FILTERLOAD/FILTERADD/FILTERCLEAR): a fault is
+    /// Misbehaving 100 and a disconnect.</summary>
+    private void OnFilterMessage(PeerBloomFilter bloom, IWireMessage message)
+    {
+        string? fault = null;
+        switch (message)
+        {
+            case FilterLoadMessage load:
+                fault = bloom.Load(load);
+                break;
+            case FilterAddMessage add:
+                fault = bloom.Add(add);
+                break;
+            case FilterClearMessage:
+                bloom.Clear();
+                break;
+        }
+        if (fault is not null)
+        {
+            Misbehaved(PeerFault.BloomFilter, null, $"{message.Command}: {fault}");
+            return;
+        }
+        if (bloom.RelayTurnedOn) _relayTxs = true;
+    }
+
+    private void SendMerkleBlock(Block block)
+    {
+        if (_bloom?.Filter is not { } filter) return; // Core and btcd send nothing without a filter
+        var filtered = MerkleBlockBuilder.Build(block, filter);
+        Send(filtered.Message);
+        foreach (var (_, tx) in filtered.Matched) Send(new Sync.TransactionWithoutWitness(tx));
+    }
+
+    private void AnnouncePool(IReadOnlyList<Transaction> transactions)
+    {
+        var items = new List<InvVector>();
+        foreach (var tx in transactions)
+        {
+            if (_bloom is not null && !_bloom.Matches(tx)) continue;
+            var item = TransactionItem(tx.Txid, tx.Wtxid);
+            _known.Add(item);
+            items.Add(item);
+            if (items.Count == WireLimits.MaxInvPerMessage)
+            {
+                Send(new InvMessage([.. items]));
+                items.Clear();
+            }
+        }
+        if (items.Count > 0) Send(new InvMessage([.. items]));
     }
 
     private void AnnounceNewBlock(BlockHeader header)
@@ -475,7 +552,7 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
             _receivedMessage ? _lastReceive : null, _bytesSent, _bytesReceived,
             remote is null ? TimeSpan.Zero : TimeSpan.FromSeconds(remote.Timestamp - _connectedAt.ToUnixTimeSeconds()),
             _pingNonce, _pingSentAt, _pingTime, _ready is not null, _ready?.WantsAddrV2 ?? false, _prefersHeaders, _feeFilter,
-            remote?.Relay ?? false, _pingNonce is not null && _pingSentAt is { } sent ? Now - sent : null,
+            _ready is not null && _relayTxs, _pingNonce is not null && _pingSentAt is { } sent ? Now - sent : null,
             LastAnnouncedBlock: _lastAnnouncedBlock,
             BytesSentPerMessage: _sentPerCommand is null ? null : new Dictionary<string, long>(_sentPerCommand),
             BytesReceivedPerMessage: _receivedPerCommand is null ? null : new Dictionary<string, long>(_receivedPerCommand),

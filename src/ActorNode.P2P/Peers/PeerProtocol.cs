@@ -20,8 +20,20 @@ public sealed record AnnounceInventory(InvVector Item);
 public sealed record AnnounceBlock(BlockHeader Header);
 
 /// <summary>Announce a transaction on the next trickle: by wtxid (MSG_WTX) to a peer that negotiated
-/// <c>wtxidrelay</c> (BIP339), else by txid (MSG_TX); never to a peer whose version said relay = false.</summary>
-public sealed record AnnounceTransaction(Hash256 Txid, Hash256 Wtxid);
+/// <c>wtxidrelay</c> (BIP339), else by txid (MSG_TX); never to a peer whose version said relay = false (unless it
+/// loaded a bloom filter since). To a peer with a bloom filter, only when <paramref name="Transaction"/> is given and
+/// matches the filter (Core/btcd relay to BIP37 peers).</summary>
+public sealed record AnnounceTransaction(Hash256 Txid, Hash256 Wtxid, Transaction? Transaction = null);
+
+/// <summary>Answer a getdata MSG_FILTERED_BLOCK: the block as a <c>merkleblock</c> filtered by the peer's bloom
+/// filter, then each matched transaction as <c>tx</c> without witness (Core ProcessGetBlockData); nothing when the
+/// peer has loaded no filter (Core, btcd).</summary>
+public sealed record SendFilteredBlock(Block Block);
+
+/// <summary>Answer a <c>mempool</c> request (BIP35): an inv of the pool's transactions that the peer's bloom filter
+/// matches (all of them without a filter), in messages of at most 50,000 (Core SendMessages m_send_mempool, btcd
+/// OnMemPool).</summary>
+public sealed record AnnouncePoolTransactions(IReadOnlyList<Transaction> Transactions);
 
 /// <summary>Send addresses to the peer, as addrv2 if it asked for that (sendaddrv2) or else as addr without the
 /// entries addr cannot express; more than 1,000 are sampled down to 1,000 (btcd PushAddrMsg / PushAddrV2Msg).</summary>
@@ -107,6 +119,9 @@ public enum PeerFault
     HandshakeTimeout,
     /// <summary>The peer does not drain what we send.</summary>
     Slow,
+    /// <summary>A bloom filter message against the rules while we offer NODE_BLOOM (too large a filter, filteradd of
+    /// more than 520 bytes or without a filter).</summary>
+    BloomFilter,
 }
 
 /// <summary>A peer's statistics (btcd peer.StatsSnap, reference §2.10; feeds getpeerinfo).</summary>

@@ -47,7 +47,7 @@ public sealed partial class SyncActor
                 return;
             }
             var result = _pool.TryAdd(tx);
-            if (result.IsAccepted) _manager.Tell(new Connections.RelayTransaction(tx.Txid, tx.Wtxid));
+            if (result.IsAccepted) _manager.Tell(new Connections.RelayTransaction(tx.Txid, tx.Wtxid, Transaction: tx));
             Sender.Tell(new TransactionSubmitted(tx.Txid, result.IsAccepted ? null : result.RejectReason));
         });
 

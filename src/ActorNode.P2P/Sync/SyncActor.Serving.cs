@@ -39,6 +39,7 @@ public sealed partial class SyncActor
         List<InvVector>? notFound = null;
         foreach (var item in inventory)
         {
+            if (ServeFilteredBlock(peer, item)) continue; // SyncActor.Bloom.cs
             IWireMessage? answer = item.Type switch
             {
                 InvType.WitnessBlock or InvType.CompactBlock => StoredBlock(item.Hash) is { } block ? new BlockMessage(block) : null,

@@ -66,7 +66,7 @@ public sealed partial class SyncActor
         var result = _pool.TryAdd(tx);
         if (result.IsAccepted)
         {
-            _manager.Tell(new RelayTransaction(tx.Txid, tx.Wtxid, peer.Id));
+            _manager.Tell(new RelayTransaction(tx.Txid, tx.Wtxid, peer.Id, tx));
         }
         else if (result.IsConsensusInvalid)
         {

@@ -68,6 +68,7 @@ public sealed partial class SyncActor : ReceiveActor, IWithTimers
         Receive<ReceivedFromPeer>(OnReceived);
         Receive<SyncTick>(_ => OnTick());
         Queries();
+        Bloom(); // SyncActor.Bloom.cs
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -227,6 +228,9 @@ public sealed partial class SyncActor : ReceiveActor, IWithTimers
                 break;
             case GetDataMessage getData:
                 ServeData(peer, getData.Inventory);
+                break;
+            case MemPoolMessage:
+                ServeMempool(peer); // SyncActor.Bloom.cs
                 break;
         }
     }
