@@ -172,7 +172,7 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
         {
             var announce = new AnnounceBlock(relay.Header);
             foreach (var peer in ReadyPeers())
-                if (peer.Id != relay.ExceptPeer) peer.Actor.Tell(announce);
+                if (peer.Id != relay.ExceptPeer && relay.Skip?.Contains(peer.Id) != true) peer.Actor.Tell(announce);
         });
         Receive<RelayTransaction>(relay =>
         {

@@ -80,9 +80,10 @@ public sealed record DisconnectNode(IPEndPoint Address);
 /// <summary>Announce inventory to every ready peer but <paramref name="ExceptPeer"/> (btcd RelayInventory).</summary>
 public sealed record RelayInventory(InvVector Item, long? ExceptPeer = null);
 
-/// <summary>Announce a new block to every ready peer but <paramref name="ExceptPeer"/>: headers to those that sent
-/// sendheaders, inv to the others (<see cref="Peers.AnnounceBlock"/>).</summary>
-public sealed record RelayBlock(BlockHeader Header, long? ExceptPeer = null);
+/// <summary>Announce a new block to every ready peer but <paramref name="ExceptPeer"/> and <paramref name="Skip"/> (the
+/// sync actor pushed it to those as a BIP152 cmpctblock): headers to those that sent sendheaders, inv to the others
+/// (<see cref="Peers.AnnounceBlock"/>).</summary>
+public sealed record RelayBlock(BlockHeader Header, long? ExceptPeer = null, IReadOnlySet<long>? Skip = null);
 
 /// <summary>Announce a transaction to every ready peer but <paramref name="ExceptPeer"/>, by wtxid or txid as each
 /// negotiated (<see cref="Peers.AnnounceTransaction"/>). <paramref name="Transaction"/>, when given, lets a peer with a

@@ -33,7 +33,7 @@ public sealed partial class SyncActor
 
     /// <summary>Blocks from the store (with or without witness, as asked), transactions from the relay pool, and one
     /// notfound listing everything else (btcd OnGetData). Filtered blocks are not served (we do not offer
-    /// NODE_BLOOM); a compact block request gets the full block (Core, for blocks that are not recent).</summary>
+    /// NODE_BLOOM); a compact block request gets a cmpctblock for a recent block, else the full block (Core).</summary>
     private void ServeData(SyncPeer peer, InvVector[] inventory)
     {
         List<InvVector>? notFound = null;
@@ -42,7 +42,8 @@ public sealed partial class SyncActor
             if (ServeFilteredBlock(peer, item)) continue; // SyncActor.Bloom.cs
             IWireMessage? answer = item.Type switch
             {
-                InvType.WitnessBlock or InvType.CompactBlock => StoredBlock(item.Hash) is { } block ? new BlockMessage(block) : null,
+                InvType.WitnessBlock => StoredBlock(item.Hash) is { } block ? new BlockMessage(block) : null,
+                InvType.CompactBlock => CompactOrFullBlock(item.Hash),
                 InvType.Block => StoredBlock(item.Hash) is { } block ? new BlockWithoutWitness(block) : null,
                 InvType.Tx => _pool.TryGet(item, out var entry) ? new TransactionWithoutWitness(entry.Transaction) : null,
                 InvType.WitnessTx or InvType.Wtx => _pool.TryGet(item, out var entry) ? new TxMessage(entry.Transaction) : null,

@@ -67,6 +67,7 @@ public sealed partial class SyncActor : ReceiveActor, IWithTimers
         Receive<PeerGone>(OnPeerGone);
         Receive<ReceivedFromPeer>(OnReceived);
         Receive<SyncTick>(_ => OnTick());
+        Receive<GetCompactBlockStats>(_ => Sender.Tell(CompactStats()));
         Queries();
         Bloom(); // SyncActor.Bloom.cs
     }
@@ -131,6 +132,7 @@ public sealed partial class SyncActor : ReceiveActor, IWithTimers
         var remote = ready.Handshake.Remote;
         var peer = new SyncPeer(ready.PeerId, Sender, remote.Services, remote.StartHeight, ready.Handshake);
         _peers[peer.Id] = peer;
+        OnCompactPeerReady(peer, ready.Inbound, ready.Handshake);
         if (peer.CanServeBlocks)
         {
             _scheduler.AddPeer(peer.Id, limited: !peer.Services.HasFlag(ServiceFlags.Network));
@@ -149,6 +151,7 @@ public sealed partial class SyncActor : ReceiveActor, IWithTimers
     private void OnPeerGone(PeerGone gone)
     {
         if (!_peers.Remove(gone.PeerId, out var peer)) return;
+        OnCompactPeerGone(peer.Id);
         peer.Presync = null;
         if (peer.CanServeBlocks) _scheduler.RemovePeer(peer.Id);
         Apply(_selector.PeerDisconnected(peer.Id));
@@ -231,6 +234,9 @@ public sealed partial class SyncActor : ReceiveActor, IWithTimers
                 break;
             case MemPoolMessage:
                 ServeMempool(peer); // SyncActor.Bloom.cs
+                break;
+            case SendCompactMessage or CompactBlockMessage or GetBlockTransactionsMessage or BlockTransactionsMessage:
+                OnCompactMessage(peer, message); // SyncActor.Compact.cs
                 break;
         }
     }
@@ -472,7 +478,7 @@ public sealed partial class SyncActor : ReceiveActor, IWithTimers
             DateTimeOffset.FromUnixTimeSeconds(_chain.BestHeader.Timestamp), change.NewTip.Height));
         // Announce only when caught up (no block announcements during the initial download, as btcd/Core).
         if (ReferenceEquals(change.NewTip, _chain.BestHeader))
-            _manager.Tell(new RelayBlock(change.NewTip.Header, source?.Id));
+            AnnounceTip(change, source, justStored);
     }
 
     private Block? ReadBlock(Hash256 hash)
@@ -494,7 +500,7 @@ public sealed partial class SyncActor : ReceiveActor, IWithTimers
         if (!peer.CanServeBlocks) return;
         var requests = _scheduler.NextRequests(peer.Id);
         if (requests.Count == 0) return;
-        var type = peer.Services.HasFlag(ServiceFlags.Witness) ? InvType.WitnessBlock : InvType.Block;
+        var type = BlockRequestType(peer, requests);
         peer.Actor.Tell(new SendToPeer(new GetDataMessage([.. requests.Select(r => new InvVector(type, r.Hash))])));
     }
 
