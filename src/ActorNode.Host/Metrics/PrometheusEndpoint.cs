@@ -2,21 +2,24 @@ using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Net;
 using System.Text;
+using ActorNode.Host.Rpc;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 
 namespace ActorNode.Host.Metrics;
 
 /// <summary><c>--metrics ip:port</c>: the <c>ActorNode</c> meter in Prometheus' text format (version 0.0.4) at
-/// <c>http://ip:port/metrics</c>, on <see cref="HttpListener"/>. A <see cref="MeterListener"/> keeps the last value of
-/// each observable instrument (read at each scrape) and the running sum of each counter. Names: dots become
-/// underscores, counters end in <c>_total</c>.</summary>
+/// <c>http://ip:port/metrics</c>, on Kestrel (the RPC server's minimal setup, <see cref="LoopbackHttpServer"/>;
+/// docs/rpc.md "Server"). A <see cref="MeterListener"/> keeps the last value of each observable instrument (read at
+/// each scrape) and the running sum of each counter. Names: dots become underscores, counters end in
+/// <c>_total</c>.</summary>
 internal sealed class PrometheusEndpoint : IAsyncDisposable
 {
-    private readonly HttpListener _http = new();
+    private readonly WebApplication _http;
     private readonly MeterListener _listener = new();
     private readonly Dictionary<(Instrument Instrument, string Labels), double> _values = [];
     private readonly Lock _lock = new();
     private readonly CancellationTokenSource _stop = new();
-    private readonly Task _loop;
 
     public PrometheusEndpoint(IPEndPoint endpoint)
     {
@@ -28,10 +31,15 @@ internal sealed class PrometheusEndpoint : IAsyncDisposable
         _listener.SetMeasurementEventCallback<long>((i, v, tags, _) => Record(i, v, tags));
         _listener.SetMeasurementEventCallback<double>((i, v, tags, _) => Record(i, v, tags));
         _listener.Start();
-        string host = endpoint.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{endpoint.Address}]" : endpoint.Address.ToString();
-        _http.Prefixes.Add($"http://{host}:{endpoint.Port}/");
-        _http.Start();
-        _loop = Task.Run(Serve);
+        try
+        {
+            _http = LoopbackHttpServer.Start([endpoint], Serve, maxBodyBytes: 0, Serilog.Log.ForContext<PrometheusEndpoint>());
+        }
+        catch
+        {
+            _listener.Dispose();
+            throw;
+        }
     }
 
     private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
@@ -79,46 +87,32 @@ internal sealed class PrometheusEndpoint : IAsyncDisposable
         return text.ToString();
     }
 
-    private async Task Serve()
+    private async Task Serve(HttpContext context)
     {
-        while (!_stop.IsCancellationRequested)
+        var response = context.Response;
+        try
         {
-            HttpListenerContext context;
-            try
+            if (context.Request.Path.Value != "/metrics")
             {
-                context = await _http.GetContextAsync().ConfigureAwait(false);
+                response.StatusCode = 404;
+                response.ContentLength = 0;
+                return;
             }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                break;
-            }
-            try
-            {
-                var response = context.Response;
-                if (context.Request.Url?.AbsolutePath != "/metrics")
-                {
-                    response.StatusCode = 404;
-                    response.Close();
-                    continue;
-                }
-                var bytes = Encoding.UTF8.GetBytes(Render());
-                response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
-                response.ContentLength64 = bytes.Length;
-                await response.OutputStream.WriteAsync(bytes).ConfigureAwait(false);
-                response.Close();
-            }
-            catch (Exception e) when (e is HttpListenerException or IOException or ObjectDisposedException)
-            {
-            }
+            var bytes = Encoding.UTF8.GetBytes(Render());
+            response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+            response.ContentLength = bytes.Length;
+            await response.Body.WriteAsync(bytes, _stop.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            context.Abort();
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync().ConfigureAwait(false);
-        try { _http.Stop(); } catch (ObjectDisposedException) { }
-        await Task.WhenAny(_loop, Task.Delay(1000)).ConfigureAwait(false);
-        _http.Close();
+        if (_stop.IsCancellationRequested) return;
+        await LoopbackHttpServer.StopAsync(_http, _stop).ConfigureAwait(false);
         _listener.Dispose();
         _stop.Dispose();
     }

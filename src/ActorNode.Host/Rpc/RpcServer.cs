@@ -1,161 +1,206 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Serilog;
+using Serilog.Events;
+using BadHttpRequestException = Microsoft.AspNetCore.Http.BadHttpRequestException;
+using ILogger = Serilog.ILogger;
 
 namespace ActorNode.Host.Rpc;
 
-/// <summary>The JSON-RPC HTTP server on <see cref="HttpListener"/> (in the base runtime, so the node needs no
-/// ASP.NET; docs/rpc.md). POST only, basic authentication first (401 with <c>WWW-Authenticate</c> and a 250 ms
-/// pause on a wrong password, as bitcoind), a 32 MiB body limit, then <see cref="RpcDispatcher"/>. Each request is
-/// handled on the thread pool; nothing here runs inside an actor.</summary>
+/// <summary>The JSON-RPC HTTP server on Kestrel (ASP.NET Core's server, from the <c>Microsoft.AspNetCore.App</c>
+/// shared framework; docs/rpc.md "Server" says why not <c>HttpListener</c>). POST only, basic authentication first
+/// (401 with <c>WWW-Authenticate</c> and a 250 ms pause on a wrong password, as bitcoind), a 32 MiB body limit, then
+/// <see cref="RpcDispatcher"/>. Each request is handled on the thread pool; nothing here runs inside an actor.</summary>
 internal sealed class RpcServer : IAsyncDisposable
 {
     private const int MaxBodyBytes = 32 * 1024 * 1024;
     private static readonly ILogger Log = Serilog.Log.ForContext<RpcServer>();
 
-    private readonly HttpListener _listener = new();
+    private readonly WebApplication _app;
     private readonly RpcAuth _auth;
     private readonly CancellationTokenSource _stopping = new();
-    private readonly List<Task> _running = [];
-    private Task? _loop;
+    private readonly TaskCompletionSource<RpcDispatcher> _dispatcher = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Binds the endpoints now (so a port in use is found before the node starts); requests are answered
-    /// once <see cref="Serve"/> is called.</summary>
+    /// <summary>Binds the endpoints now (so a port in use is found before the node starts: a
+    /// <see cref="SocketException"/>); requests are answered once <see cref="Serve"/> is called.</summary>
     public RpcServer(IReadOnlyList<IPEndPoint> endpoints, RpcAuth auth)
     {
         _auth = auth;
-        foreach (var endpoint in endpoints)
-        {
-            string host = endpoint.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
-                ? $"[{endpoint.Address}]" : endpoint.Address.ToString();
-            _listener.Prefixes.Add($"http://{host}:{endpoint.Port}/");
-        }
-        _listener.IgnoreWriteExceptions = true;
-        _listener.Start();
+        _app = LoopbackHttpServer.Start(endpoints, Handle, MaxBodyBytes, Serilog.Log.ForContext<RpcServer>());
         Endpoints = endpoints;
     }
 
     public IReadOnlyList<IPEndPoint> Endpoints { get; }
 
-    public void Serve(RpcDispatcher dispatcher)
-    {
-        _loop = Task.Run(() => AcceptLoop(dispatcher));
-    }
+    public void Serve(RpcDispatcher dispatcher) => _dispatcher.TrySetResult(dispatcher);
 
-    private async Task AcceptLoop(RpcDispatcher dispatcher)
+    private async Task Handle(HttpContext context)
     {
-        while (!_stopping.IsCancellationRequested)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync().ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                break; // stopped
-            }
-            var task = Task.Run(() => Handle(context, dispatcher));
-            lock (_running)
-            {
-                _running.RemoveAll(t => t.IsCompleted);
-                _running.Add(task);
-            }
-        }
-    }
-
-    private async Task Handle(HttpListenerContext context, RpcDispatcher dispatcher)
-    {
+        var request = context.Request;
         var response = context.Response;
         try
         {
-            var request = context.Request;
-            if (!_auth.Accepts(request.Headers["Authorization"]))
+            // Until Serve, requests wait (as they waited in HttpListener's queue before the accept loop ran).
+            var dispatcher = await _dispatcher.Task.WaitAsync(_stopping.Token).ConfigureAwait(false);
+            string? authorization = request.Headers.Authorization is { Count: > 0 } header ? header.ToString() : null;
+            if (!_auth.Accepts(authorization))
             {
-                if (request.Headers["Authorization"] is not null)
+                if (authorization is not null)
                 {
-                    Log.Warning("RPC request from {Remote} with wrong credentials", request.RemoteEndPoint);
+                    var remote = context.Connection.RemoteIpAddress is { } address ? new IPEndPoint(address, context.Connection.RemotePort) : null;
+                    Log.Warning("RPC request from {Remote} with wrong credentials", remote);
                     await Task.Delay(250, _stopping.Token).ConfigureAwait(false); // bitcoind: slows down guessing
                 }
-                response.AddHeader("WWW-Authenticate", "Basic realm=\"jsonrpc\"");
+                response.Headers.WWWAuthenticate = "Basic realm=\"jsonrpc\"";
                 await Write(response, HttpStatusCode.Unauthorized, null).ConfigureAwait(false);
                 return;
             }
-            if (request.HttpMethod != "POST")
+            if (!HttpMethods.IsPost(request.Method))
             {
                 await Write(response, HttpStatusCode.MethodNotAllowed, "JSONRPC server handles only POST requests", "text/plain").ConfigureAwait(false);
                 return;
             }
-            if (request.ContentLength64 > MaxBodyBytes)
+            if (request.ContentLength > MaxBodyBytes)
             {
                 await Write(response, HttpStatusCode.RequestEntityTooLarge, null).ConfigureAwait(false);
                 return;
             }
             string body;
-            using (var reader = new StreamReader(new LimitedStream(request.InputStream, MaxBodyBytes), Encoding.UTF8))
+            // A body without Content-Length (chunked) is cut off by Kestrel's MaxRequestBodySize (the same limit).
+            using (var reader = new StreamReader(request.Body, Encoding.UTF8))
                 body = await reader.ReadToEndAsync(_stopping.Token).ConfigureAwait(false);
             var reply = await dispatcher.HandleAsync(body, _stopping.Token).ConfigureAwait(false);
             await Write(response, reply.Status, reply.Body).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is IOException or HttpListenerException or OperationCanceledException or ObjectDisposedException)
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge && !response.HasStarted)
         {
-            try { response.Abort(); } catch (ObjectDisposedException) { }
+            await Write(response, HttpStatusCode.RequestEntityTooLarge, null).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            context.Abort();
         }
     }
 
-    private static async Task Write(HttpListenerResponse response, HttpStatusCode status, string? body, string contentType = "application/json")
+    private static async Task Write(HttpResponse response, HttpStatusCode status, string? body, string contentType = "application/json")
     {
         response.StatusCode = (int)status;
         if (body is null)
         {
-            response.ContentLength64 = 0;
-            response.Close();
+            if (status != HttpStatusCode.NoContent) response.ContentLength = 0;
             return;
         }
         var bytes = Encoding.UTF8.GetBytes(body + "\n");
         response.ContentType = contentType;
-        response.ContentLength64 = bytes.Length;
-        await response.OutputStream.WriteAsync(bytes).ConfigureAwait(false);
-        response.Close();
+        response.ContentLength = bytes.Length;
+        await response.Body.WriteAsync(bytes).ConfigureAwait(false);
     }
 
-    /// <summary>Stops accepting requests, lets those under way finish for a moment, and closes.</summary>
+    /// <summary>Stops accepting requests, lets those under way finish for a moment (2 s), and closes.</summary>
     public async ValueTask DisposeAsync()
     {
         if (_stopping.IsCancellationRequested) return;
-        try { _listener.Stop(); } catch (ObjectDisposedException) { }
-        Task[] running;
-        lock (_running) running = [.. _running];
-        await Task.WhenAny(Task.WhenAll(running), Task.Delay(TimeSpan.FromSeconds(2))).ConfigureAwait(false);
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        if (_loop is not null) await Task.WhenAny(_loop, Task.Delay(TimeSpan.FromSeconds(1))).ConfigureAwait(false);
-        _listener.Close();
+        await LoopbackHttpServer.StopAsync(_app, _stopping).ConfigureAwait(false);
         _stopping.Dispose();
     }
+}
 
-    /// <summary>Refuses to read past a limit (a body without Content-Length could otherwise be endless).</summary>
-    private sealed class LimitedStream(Stream inner, long limit) : Stream
+/// <summary>The minimal Kestrel setup shared by <see cref="RpcServer"/> and the Prometheus endpoint: HTTP/1.1 on
+/// exactly the given endpoints (no <c>ASPNETCORE_URLS</c>, no HTTPS, no <c>Server</c> header), no signal handling
+/// of its own (NodeHost handles SIGINT/SIGTERM), and no logging of its own: Microsoft.Extensions.Logging is cleared
+/// and Kestrel's warnings and errors go to Serilog under the owner's source context.</summary>
+internal static class LoopbackHttpServer
+{
+    private static readonly TimeSpan DrainTime = TimeSpan.FromSeconds(2);
+
+    /// <summary>Starts listening now. A bind failure is thrown as the <see cref="SocketException"/> under Kestrel's
+    /// IOException (e.g. "Address already in use"), as HttpListener threw it, so callers report it the same way.</summary>
+    public static WebApplication Start(IEnumerable<IPEndPoint> endpoints, RequestDelegate handler, long? maxBodyBytes, ILogger log)
     {
-        private long _read;
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => _read; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            Count(await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false));
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-        private int Count(int n)
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
         {
-            _read += n;
-            if (_read > limit) throw new IOException("request body too large");
-            return n;
+            ApplicationName = "actornode",
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddProvider(new SerilogForwarder(log));
+        // The generic host logs a failed start with the whole stack; the caller reports that failure in one line.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
+        builder.Services.AddSingleton<IHostLifetime, SilentLifetime>();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = DrainTime);
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = maxBodyBytes;
+            foreach (var endpoint in endpoints)
+                kestrel.Listen(endpoint, listen => listen.Protocols = HttpProtocols.Http1);
+        });
+        var app = builder.Build();
+        app.Run(handler);
+        try
+        {
+            app.StartAsync().GetAwaiter().GetResult();
         }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        catch (Exception e)
+        {
+            ((IDisposable)app).Dispose();
+            for (var inner = e; inner is not null; inner = inner.InnerException)
+                if (inner is SocketException socket) throw socket;
+            throw;
+        }
+        return app;
+    }
+
+    /// <summary>Stops accepting, gives requests under way <see cref="DrainTime"/>, then cancels them and closes.</summary>
+    public static async Task StopAsync(WebApplication app, CancellationTokenSource stopping)
+    {
+        using (var drain = new CancellationTokenSource(DrainTime))
+        {
+            try { await app.StopAsync(drain.Token).ConfigureAwait(false); }
+            catch (OperationCanceledException) { }
+        }
+        await stopping.CancelAsync().ConfigureAwait(false);
+        await app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Waits for nothing and listens for no signal (the default console lifetime would take SIGINT/SIGTERM).</summary>
+    private sealed class SilentLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    /// <summary>Microsoft.Extensions.Logging to Serilog, Warning and above only, as one line with the category.</summary>
+    private sealed class SerilogForwarder(ILogger log) : ILoggerProvider
+    {
+        public Microsoft.Extensions.Logging.ILogger CreateLogger(string categoryName) => new Forwarder(log, categoryName);
+        public void Dispose() { }
+
+        private sealed class Forwarder(ILogger log, string category) : Microsoft.Extensions.Logging.ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning && logLevel != LogLevel.None;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                if (!IsEnabled(logLevel)) return;
+                var level = logLevel switch
+                {
+                    LogLevel.Warning => LogEventLevel.Warning,
+                    LogLevel.Error => LogEventLevel.Error,
+                    _ => LogEventLevel.Fatal,
+                };
+                log.Write(level, exception, "{Category}: {Message}", category, formatter(state, exception));
+            }
+        }
     }
 }
