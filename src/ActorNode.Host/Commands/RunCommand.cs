@@ -50,6 +50,7 @@ internal static class RunCommand
             Many("--externalip", "actornode.p2p.external-ip", "An address of ours to advertise (repeatable)."),
             Text("--trickleinterval", "actornode.p2p.trickle-interval", "How often transaction announcements go out (default 10s)."),
             Flag("--blocksonly", "actornode.p2p.blocks-only", "Ask peers not to relay transactions."),
+            Flag("--peerbloomfilters", "actornode.p2p.peer-bloom-filters", "Serve BIP37 bloom filters and filtered blocks (NODE_BLOOM)."),
             Flag("--nodnsseed", "actornode.p2p.dns-seed", "Do not ask the network's DNS seeds for addresses."),
             Many("--rpclisten", "actornode.rpc.listen", "Serve JSON-RPC on ip[:port], loopback only (repeatable; default 127.0.0.1:<network RPC port>)."),
             Text("--rpcuser", "actornode.rpc.user", "RPC user (with --rpcpass; without both, a cookie file in the data directory)."),

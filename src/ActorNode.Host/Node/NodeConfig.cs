@@ -276,6 +276,7 @@ internal static class NodeConfig
             var external = Endpoints_("p2p.external-ip", port);
             var whitelist = List("p2p.whitelist").Select(text => Network(P("p2p.whitelist"), text)).ToList();
             bool blocksOnly = Bool("p2p.blocks-only");
+            bool bloom = Bool("p2p.peer-bloom-filters");
             var trickle = Duration("p2p.trickle-interval", TimeSpan.FromMilliseconds(10));
             bool dnsSeed = Bool("p2p.dns-seed");
             var bans = new BanPolicy
@@ -346,6 +347,7 @@ internal static class NodeConfig
                 ExternalIps = external,
                 Whitelist = whitelist,
                 BlocksOnly = blocksOnly,
+                PeerBloomFilters = bloom,
                 TrickleInterval = trickle,
                 DnsSeed = dnsSeed,
                 Bans = bans,

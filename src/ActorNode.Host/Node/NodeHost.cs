@@ -290,6 +290,7 @@ internal static class NodeHost
             Bans = options.Bans,
             Whitelist = options.Whitelist,
             BlocksOnly = options.BlocksOnly,
+            PeerBloomFilters = options.PeerBloomFilters,
             TrickleInterval = options.TrickleInterval,
         };
         // The block store is opened here, before any actor, so a damaged store stops the start with its reason

@@ -21,6 +21,8 @@ internal sealed record NodeOptions
     public required IReadOnlyList<IPEndPoint> ExternalIps { get; init; }
     public required IReadOnlyList<IPNetwork> Whitelist { get; init; }
     public required bool BlocksOnly { get; init; }
+    /// <summary>--peerbloomfilters: serve BIP37 filters (NODE_BLOOM).</summary>
+    public bool PeerBloomFilters { get; init; }
     public required TimeSpan TrickleInterval { get; init; }
     public required bool DnsSeed { get; init; }
     public required BanPolicy Bans { get; init; }

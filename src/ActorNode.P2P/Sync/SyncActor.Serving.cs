@@ -32,8 +32,9 @@ public sealed partial class SyncActor
     }
 
     /// <summary>Blocks from the store (with or without witness, as asked), transactions from the relay pool, and one
-    /// notfound listing everything else (btcd OnGetData). Filtered blocks are not served (we do not offer
-    /// NODE_BLOOM); a compact block request gets a cmpctblock for a recent block, else the full block (Core).</summary>
+    /// notfound listing everything else (btcd OnGetData). Filtered blocks go to the peer's bloom filter when we serve
+    /// them (SyncActor.Bloom.cs; notfound otherwise); a compact block request gets a cmpctblock for a recent block,
+    /// else the full block (Core).</summary>
     private void ServeData(SyncPeer peer, InvVector[] inventory)
     {
         List<InvVector>? notFound = null;

@@ -45,6 +45,7 @@ public sealed class NodeConfigTests : IDisposable
         Assert.Equal(TimeSpan.FromSeconds(10), options.TrickleInterval);
         Assert.Equal(LogEventLevel.Information, options.Logging.Default);
         Assert.Null(options.Metrics);
+        Assert.False(options.PeerBloomFilters); // Core's default
         Assert.Equal("off", options.Akka.GetString("akka.coordinated-shutdown.run-by-clr-shutdown-hook"));
     }
 
@@ -93,7 +94,9 @@ public sealed class NodeConfigTests : IDisposable
             ("actornode.rpc.password", "--rpcpass", "secret"),
             ("actornode.p2p.bans.duration", "--banduration", "3600"),
             ("actornode.logging.level", "--loglevel", "warning,rpc=trace"),
-            ("actornode.metrics.listen", "--metrics", "127.0.0.1:9400"));
+            ("actornode.metrics.listen", "--metrics", "127.0.0.1:9400"),
+            ("actornode.p2p.peer-bloom-filters", "--peerbloomfilters", "on"));
+        Assert.True(options.PeerBloomFilters);
         Assert.Empty(options.Listen); // --nolisten wins over --listen
         Assert.Equal([new IPEndPoint(IPAddress.Parse("10.0.0.1"), 18444)], options.Connect);
         Assert.True(options.Bans.Disabled);
