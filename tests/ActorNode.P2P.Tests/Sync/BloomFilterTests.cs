@@ -33,26 +33,8 @@ public sealed class BloomFilterTests : Akka.TestKit.Xunit2.TestKit
     {
         var dir = Directory.CreateTempSubdirectory($"bloom-{name}-").FullName;
         _dirs.Add(dir);
-        var book = Sys.ActorOf(AddrBookActor.Props(PeersFile.InDirectory(dir)), $"{name}-addrbook");
-        var sync = Sys.ActorOf(SyncActor.Props(new SyncSettings
-        {
-            Chain = ChainParams.Regtest,
-            OpenStore = () => new MemoryBlockStore(ChainParams.Regtest.Magic),
-        }), $"{name}-sync");
-        var manager = Sys.ActorOf(ConnManagerActor.Props(new ConnManagerSettings
-        {
-            Chain = ChainParams.Regtest,
-            DataDirectory = dir,
-            TargetOutbound = 0,
-            Listen = [new IPEndPoint(IPAddress.Loopback, 0)],
-            TrickleInterval = TimeSpan.FromMilliseconds(100),
-            PeerBloomFilters = bloom,
-        }, book, sync), $"{name}-connmanager");
-        sync.Tell(new UseConnManager(manager));
-        IPEndPoint? endpoint = null;
-        await AwaitAssertAsync(async () =>
-            endpoint = Assert.Single((await manager.Ask<ListeningOn>(GetListenEndpoints.Instance, Patience)).Endpoints), Patience);
-        return new Node(manager, sync, endpoint!);
+        var node = TestNode.Start(Sys, name, dir, s => s with { TrickleInterval = TimeSpan.FromMilliseconds(100), PeerBloomFilters = bloom });
+        return new Node(node.Manager, node.Sync, await node.ListenEndpointAsync(Patience));
     }
 
     private static async Task SubmitAsync(Node node, params Transaction[] transactions)

@@ -23,63 +23,36 @@ public sealed class CompactBlockTests : Akka.TestKit.Xunit2.TestKit
 
     public CompactBlockTests(Xunit.Abstractions.ITestOutputHelper output) : base("akka.loglevel = WARNING", output) { }
 
-    private sealed record Node(IActorRef Manager, IActorRef Sync);
-
-    private Node StartNode(string name, IReadOnlyList<IPEndPoint>? connect = null, TxPoolOptions? pool = null)
+    private TestNode StartNode(string name, IReadOnlyList<IPEndPoint>? connect = null, TxPoolOptions? pool = null)
     {
         var dir = Directory.CreateTempSubdirectory($"compact-{name}-").FullName;
         _dirs.Add(dir);
-        var store = new MemoryBlockStore(ChainParams.Regtest.Magic);
-        var book = Sys.ActorOf(AddrBookActor.Props(PeersFile.InDirectory(dir)), $"{name}-addrbook");
-        var sync = Sys.ActorOf(SyncActor.Props(new SyncSettings
-        {
-            Chain = ChainParams.Regtest,
-            OpenStore = () => store,
-            Pool = pool ?? TxPoolOptions.Default,
-        }), $"{name}-sync");
-        var manager = Sys.ActorOf(ConnManagerActor.Props(new ConnManagerSettings
-        {
-            Chain = ChainParams.Regtest,
-            DataDirectory = dir,
-            TargetOutbound = 0,
-            Listen = [new IPEndPoint(IPAddress.Loopback, 0)],
-            Connect = connect ?? [],
-            RetryDuration = TimeSpan.FromMilliseconds(300),
-            TrickleInterval = TimeSpan.FromMilliseconds(200),
-        }, book, sync), $"{name}-connmanager");
-        sync.Tell(new UseConnManager(manager));
-        return new Node(manager, sync);
+        return TestNode.Start(Sys, name, dir, s => s with { Connect = connect ?? [] }, s => s with { Pool = pool ?? TxPoolOptions.Default });
     }
 
-    private async Task<IPEndPoint> ListenEndpoint(Node node)
-    {
-        IPEndPoint? endpoint = null;
-        await AwaitAssertAsync(async () =>
-            endpoint = Assert.Single((await node.Manager.Ask<ListeningOn>(GetListenEndpoints.Instance, Patience)).Endpoints), Patience);
-        return endpoint!;
-    }
+    private static Task<IPEndPoint> ListenEndpoint(TestNode node) => node.ListenEndpointAsync(Patience);
 
-    private async Task AwaitTip(Node node, Hash256 hash) =>
+    private async Task AwaitTip(TestNode node, Hash256 hash) =>
         await AwaitAssertAsync(async () =>
             Assert.Equal(hash, (await node.Sync.Ask<ChainTips>(GetChainTips.Instance, Patience)).BestBlock.Hash),
             Patience, TimeSpan.FromMilliseconds(100));
 
-    private async Task AwaitInPool(Node node, Transaction tx) =>
+    private async Task AwaitInPool(TestNode node, Transaction tx) =>
         await AwaitAssertAsync(async () =>
             Assert.Contains((await node.Sync.Ask<MempoolContent>(GetMempool.Instance, Patience)).Items, i => i.Wtxid == tx.Wtxid),
             Patience, TimeSpan.FromMilliseconds(100));
 
-    private static async Task<CompactBlockStats> Stats(Node node) =>
+    private static async Task<CompactBlockStats> Stats(TestNode node) =>
         await node.Sync.Ask<CompactBlockStats>(GetCompactBlockStats.Instance, Patience);
 
-    private static async Task<Hash256> MineOne(Node node)
+    private static async Task<Hash256> MineOne(TestNode node)
     {
         var mined = await node.Sync.Ask<BlocksMined>(new MineBlocks(1), Patience);
         Assert.Null(mined.Error);
         return Assert.Single(mined.Hashes);
     }
 
-    private static async Task Submit(Node node, Transaction tx) =>
+    private static async Task Submit(TestNode node, Transaction tx) =>
         Assert.Null((await node.Sync.Ask<TransactionSubmitted>(new SubmitTransaction(tx), Patience)).Error);
 
     /// <summary>Real mainnet witness payments: structurally valid, and the pool has no UTXO set to say otherwise.</summary>

@@ -33,20 +33,8 @@ public sealed class RestartTests : Akka.TestKit.Xunit2.TestKit
 
     private Node StartNode(ActorSystem system, string name, string dir, Func<IBlockStore> openStore, IReadOnlyList<IPEndPoint> connect)
     {
-        var book = system.ActorOf(AddrBookActor.Props(PeersFile.InDirectory(dir)), $"{name}-addrbook");
-        var sync = system.ActorOf(SyncActor.Props(new SyncSettings { Chain = ChainParams.Regtest, OpenStore = openStore }), $"{name}-sync");
-        var manager = system.ActorOf(ConnManagerActor.Props(new ConnManagerSettings
-        {
-            Chain = ChainParams.Regtest,
-            DataDirectory = dir,
-            TargetOutbound = 0,
-            Listen = [new IPEndPoint(IPAddress.Loopback, 0)],
-            Connect = connect,
-            RetryDuration = TimeSpan.FromMilliseconds(300),
-            TrickleInterval = TimeSpan.FromMilliseconds(200),
-        }, book, sync), $"{name}-connmanager");
-        sync.Tell(new UseConnManager(manager));
-        return new Node(system, manager, sync);
+        var node = TestNode.Start(system, name, dir, s => s with { Connect = connect }, s => s with { OpenStore = openStore });
+        return new Node(system, node.Manager, node.Sync);
     }
 
     private string TempDir(string name)

@@ -20,51 +20,25 @@ public sealed class SyncNodesTests : Akka.TestKit.Xunit2.TestKit
 
     public SyncNodesTests(Xunit.Abstractions.ITestOutputHelper output) : base("akka.loglevel = WARNING", output) { }
 
-    private sealed record Node(IActorRef Manager, IActorRef Sync, IBlockStore Store);
-
-    private Node StartNode(string name, IReadOnlyList<IPEndPoint>? connect = null, IBlockStore? store = null)
+    private TestNode StartNode(string name, IReadOnlyList<IPEndPoint>? connect = null, IBlockStore? store = null)
     {
         var dir = Directory.CreateTempSubdirectory($"sync-{name}-").FullName;
         _dirs.Add(dir);
-        store ??= new MemoryBlockStore(ChainParams.Regtest.Magic);
-        var book = Sys.ActorOf(AddrBookActor.Props(PeersFile.InDirectory(dir)), $"{name}-addrbook");
-        var sync = Sys.ActorOf(SyncActor.Props(new SyncSettings
-        {
-            Chain = ChainParams.Regtest,
-            OpenStore = () => store,
-        }), $"{name}-sync");
-        var manager = Sys.ActorOf(ConnManagerActor.Props(new ConnManagerSettings
-        {
-            Chain = ChainParams.Regtest,
-            DataDirectory = dir,
-            TargetOutbound = 0,
-            Listen = [new IPEndPoint(IPAddress.Loopback, 0)],
-            Connect = connect ?? [],
-            RetryDuration = TimeSpan.FromMilliseconds(300),
-            TrickleInterval = TimeSpan.FromMilliseconds(200),
-        }, book, sync), $"{name}-connmanager");
-        sync.Tell(new UseConnManager(manager));
-        return new Node(manager, sync, store);
+        return TestNode.Start(Sys, name, dir, s => s with { Connect = connect ?? [] }, store: store);
     }
 
-    private async Task<IPEndPoint> ListenEndpoint(Node node)
-    {
-        IPEndPoint? endpoint = null;
-        await AwaitAssertAsync(async () =>
-            endpoint = Assert.Single((await node.Manager.Ask<ListeningOn>(GetListenEndpoints.Instance, Patience)).Endpoints), Patience);
-        return endpoint!;
-    }
+    private static Task<IPEndPoint> ListenEndpoint(TestNode node) => node.ListenEndpointAsync(Patience);
 
-    private static async Task<ChainTips> Tips(Node node) => await node.Sync.Ask<ChainTips>(GetChainTips.Instance, Patience);
+    private static async Task<ChainTips> Tips(TestNode node) => await node.Sync.Ask<ChainTips>(GetChainTips.Instance, Patience);
 
-    private async Task AwaitTip(Node node, Hash256 hash, int height) =>
+    private async Task AwaitTip(TestNode node, Hash256 hash, int height) =>
         await AwaitAssertAsync(async () =>
         {
             var tips = await Tips(node);
             Assert.Equal((height, hash), (tips.BestBlock.Height, tips.BestBlock.Hash));
         }, Patience, TimeSpan.FromMilliseconds(100));
 
-    private static async Task<IReadOnlyList<Hash256>> Mine(Node node, int count)
+    private static async Task<IReadOnlyList<Hash256>> Mine(TestNode node, int count)
     {
         var mined = await node.Sync.Ask<BlocksMined>(new MineBlocks(count), Patience);
         Assert.Null(mined.Error);

@@ -34,43 +34,19 @@ public sealed class WithholdingPeerTests : Akka.TestKit.Xunit2.TestKit
 
     public WithholdingPeerTests(Xunit.Abstractions.ITestOutputHelper output) : base("akka.loglevel = WARNING", output) { }
 
-    private sealed record Node(IActorRef Manager, IActorRef Sync);
-
-    private Node StartNode(string name)
+    private TestNode StartNode(string name)
     {
         var dir = Directory.CreateTempSubdirectory($"withhold-{name}-").FullName;
         _dirs.Add(dir);
-        var book = Sys.ActorOf(AddrBookActor.Props(PeersFile.InDirectory(dir)), $"{name}-addrbook");
-        var sync = Sys.ActorOf(SyncActor.Props(new SyncSettings
-        {
-            Chain = ChainParams.Regtest,
-            OpenStore = () => new MemoryBlockStore(ChainParams.Regtest.Magic),
-        }), $"{name}-sync");
-        var manager = Sys.ActorOf(ConnManagerActor.Props(new ConnManagerSettings
-        {
-            Chain = ChainParams.Regtest,
-            DataDirectory = dir,
-            TargetOutbound = 0,
-            Listen = [new IPEndPoint(IPAddress.Loopback, 0)],
-            RetryDuration = TimeSpan.FromMilliseconds(300),
-            TrickleInterval = TimeSpan.FromMilliseconds(200),
-        }, book, sync), $"{name}-connmanager");
-        sync.Tell(new UseConnManager(manager));
-        return new Node(manager, sync);
+        return TestNode.Start(Sys, name, dir);
     }
 
-    private async Task<IPEndPoint> ListenEndpoint(Node node)
-    {
-        IPEndPoint? endpoint = null;
-        await AwaitAssertAsync(async () =>
-            endpoint = Assert.Single((await node.Manager.Ask<ListeningOn>(GetListenEndpoints.Instance, Patience)).Endpoints), Patience);
-        return endpoint!;
-    }
+    private static Task<IPEndPoint> ListenEndpoint(TestNode node) => node.ListenEndpointAsync(Patience);
 
-    private static async Task<ChainTips> Tips(Node node) => await node.Sync.Ask<ChainTips>(GetChainTips.Instance, Patience);
+    private static async Task<ChainTips> Tips(TestNode node) => await node.Sync.Ask<ChainTips>(GetChainTips.Instance, Patience);
 
     /// <summary>A with a mined chain of <paramref name="height"/> blocks, and the chain's headers (index = height).</summary>
-    private async Task<(Node A, IPEndPoint Endpoint, BlockHeader[] Headers)> HonestNodeAsync(int height)
+    private async Task<(TestNode A, IPEndPoint Endpoint, BlockHeader[] Headers)> HonestNodeAsync(int height)
     {
         var a = StartNode("a");
         var mined = await a.Sync.Ask<BlocksMined>(new MineBlocks(height), Patience);
@@ -189,7 +165,7 @@ public sealed class WithholdingPeerTests : Akka.TestKit.Xunit2.TestKit
     /// the chain's height as its start height, announces the chain with an unsolicited headers message, and then
     /// answers getheaders from <paramref name="headers"/> and pings with pongs, and getdata as <paramref name="mode"/>
     /// says (never with a block).</summary>
-    private async Task<Withholder> WithholderAsync(Node node, BlockHeader[] headers, WithholdMode mode)
+    private async Task<Withholder> WithholderAsync(TestNode node, BlockHeader[] headers, WithholdMode mode)
     {
         var client = await RawPeer.ConnectAsync(await ListenEndpoint(node), WithholderAddress);
         _clients.Add(client);
