@@ -291,6 +291,7 @@ internal static class NodeHost
             Whitelist = options.Whitelist,
             BlocksOnly = options.BlocksOnly,
             PeerBloomFilters = options.PeerBloomFilters,
+            AddressScope = options.AddrBook.Options.Scope,
             TrickleInterval = options.TrickleInterval,
         };
         // The block store is opened here, before any actor, so a damaged store stops the start with its reason
