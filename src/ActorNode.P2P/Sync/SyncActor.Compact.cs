@@ -113,25 +113,9 @@ public sealed partial class SyncActor
     {
         var hash = message.Header.GetHash();
         var node = _chain.Find(hash);
-        if (node is null)
-        {
-            // As OnBlock: the header of a block we did not know first (a high-bandwidth announcement).
-            var result = _chain.ProcessHeader(message.Header);
-            PersistNewHeaders(result);
-            if (result.Reason == HeaderRejectReason.Orphan)
-            {
-                SendGetHeaders(peer, _chain.Headers.GetLocator());
-                return;
-            }
-            if (!result.IsSuccess)
-            {
-                if (result.Reason.IsPeerFault())
-                    _manager.Tell(new ScorePeer(peer.Id, BanPenalty.InvalidHeader($"cmpctblock with invalid header: {result.Reason}"), Disconnect: true));
-                return;
-            }
-            node = _chain.Find(hash)!;
-            if (result.NewBestHeader) OnBestHeaderChanged(node.Parent!);
-        }
+        // As OnBlock: the header of a block we did not know first (a high-bandwidth announcement).
+        node ??= AcceptAnnouncedHeader(peer, message.Header, "cmpctblock");
+        if (node is null) return;
         NoteHasBlock(peer, node);
         if (node.HasData || node.IsInvalid) return; // we have it (or know it is bad): nothing to rebuild
 

@@ -378,25 +378,9 @@ public sealed partial class SyncActor : ReceiveActor, IWithTimers
         var receipt = _scheduler.BlockReceived(peer.Id, hash);
         var node = _chain.Find(hash);
         if (receipt == BlockReceipt.Unrequested && node is { HasData: true }) return; // a duplicate: harmless
-        if (node is null)
-        {
-            // A block whose header we lack (an unsolicited new tip): its header first.
-            var result = _chain.ProcessHeader(block.Header);
-            PersistNewHeaders(result);
-            if (result.Reason == HeaderRejectReason.Orphan)
-            {
-                SendGetHeaders(peer, _chain.Headers.GetLocator());
-                return;
-            }
-            if (!result.IsSuccess)
-            {
-                if (result.Reason.IsPeerFault())
-                    _manager.Tell(new ScorePeer(peer.Id, BanPenalty.InvalidHeader($"block with invalid header: {result.Reason}"), Disconnect: true));
-                return;
-            }
-            node = _chain.Find(hash)!;
-            if (result.NewBestHeader) OnBestHeaderChanged(node.Parent!);
-        }
+        // A block whose header we lack (an unsolicited new tip): its header first.
+        node ??= AcceptAnnouncedHeader(peer, block.Header, "block");
+        if (node is null) return;
         if (receipt == BlockReceipt.Unrequested && node.ChainWork <= _chain.BestBlock.ChainWork)
         {
             // Core takes an unrequested block only when it would extend our best chain; btcd drops the peer.
@@ -411,6 +395,28 @@ public sealed partial class SyncActor : ReceiveActor, IWithTimers
             return;
         }
         RequestBlocks(peer);
+    }
+
+    /// <summary>The header of a block (or compact block) that arrived before its header: into the index, or, if it does
+    /// not connect, a getheaders from our locator; an invalid header scores the peer. Null when it was not taken.</summary>
+    private BlockNode? AcceptAnnouncedHeader(SyncPeer peer, BlockHeader header, string what)
+    {
+        var result = _chain.ProcessHeader(header);
+        PersistNewHeaders(result);
+        if (result.Reason == HeaderRejectReason.Orphan)
+        {
+            SendGetHeaders(peer, _chain.Headers.GetLocator());
+            return null;
+        }
+        if (!result.IsSuccess)
+        {
+            if (result.Reason.IsPeerFault())
+                _manager.Tell(new ScorePeer(peer.Id, BanPenalty.InvalidHeader($"{what} with invalid header: {result.Reason}"), Disconnect: true));
+            return null;
+        }
+        var node = _chain.Find(header.GetHash())!;
+        if (result.NewBestHeader) OnBestHeaderChanged(node.Parent!);
+        return node;
     }
 
     /// <summary>Checks, stores and connects a block whose header is in the index; null when accepted, else why not.
