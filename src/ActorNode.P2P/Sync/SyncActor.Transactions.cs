@@ -31,17 +31,24 @@ public sealed partial class SyncActor
     private void RequestTransactions(SyncPeer peer)
     {
         if (peer.TxToRequest.Count == 0) return;
-        int inFlight = _txRequested.Values.Count(r => r.Peer == peer.Id);
         var now = Now;
         var ask = new List<InvVector>();
-        while (inFlight + ask.Count < MaxTransactionsInFlightPerPeer && peer.TxToRequest.TryDequeue(out var item))
+        while (peer.TxInFlight < MaxTransactionsInFlightPerPeer && peer.TxToRequest.TryDequeue(out var item))
         {
             if (_pool.AlreadyHave(item) || _txRequested.ContainsKey(item.Hash)) continue;
             _txRequested[item.Hash] = (peer.Id, now);
+            peer.TxInFlight++;
             // Ask with the witness: MSG_WTX for wtxid peers, MSG_WITNESS_TX for the others (Core).
             ask.Add(item.Type == InvType.Wtx ? item : new InvVector(InvType.WitnessTx, item.Hash));
         }
         if (ask.Count > 0) peer.Actor.Tell(new SendToPeer(new GetDataMessage([.. ask])));
+    }
+
+    /// <summary>The request for this hash is answered, refused or given up: the peer asked has room for another.</summary>
+    private void ForgetTransactionRequest(Hash256 hash)
+    {
+        if (!_txRequested.Remove(hash, out var request)) return;
+        if (_peers.TryGetValue(request.Peer, out var peer)) peer.TxInFlight--;
     }
 
     /// <summary>Core CheckFinalTx for the pool: final in the next block (height tip + 1, lock times against the tip's
@@ -52,15 +59,15 @@ public sealed partial class SyncActor
     private void ExpireTransactionRequests(DateTimeOffset now)
     {
         if (_txRequested.Count == 0) return;
-        foreach (var (hash, request) in _txRequested.Where(r => now - r.Value.At > _settings.TransactionRequestTimeout).ToList())
-            _txRequested.Remove(hash);
+        foreach (var (hash, _) in _txRequested.Where(r => now - r.Value.At > _settings.TransactionRequestTimeout).ToList())
+            ForgetTransactionRequest(hash);
         foreach (var peer in _peers.Values) RequestTransactions(peer);
     }
 
     private void OnTransaction(SyncPeer peer, Transaction tx)
     {
-        _txRequested.Remove(tx.Txid);
-        _txRequested.Remove(tx.Wtxid);
+        ForgetTransactionRequest(tx.Txid);
+        ForgetTransactionRequest(tx.Wtxid);
         if (_settings.BlocksOnly) return;
         if (!IsFinalForNextBlock(tx)) return; // Core "non-final": not taken, not scored
         var result = _pool.TryAdd(tx);

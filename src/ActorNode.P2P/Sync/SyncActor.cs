@@ -155,8 +155,8 @@ public sealed partial class SyncActor : ReceiveActor, IWithTimers
         peer.Presync = null;
         if (peer.CanServeBlocks) _scheduler.RemovePeer(peer.Id);
         Apply(_selector.PeerDisconnected(peer.Id));
-        foreach (var (hash, request) in _txRequested.Where(r => r.Value.Peer == peer.Id).ToList())
-            _txRequested.Remove(hash);
+        foreach (var (hash, _) in _txRequested.Where(r => r.Value.Peer == peer.Id).ToList())
+            _txRequested.Remove(hash); // the peer is gone: its count goes with it
         RequestBlocksFromAll();
     }
 
@@ -365,7 +365,7 @@ public sealed partial class SyncActor : ReceiveActor, IWithTimers
         foreach (var item in inventory)
         {
             if (item.Type is InvType.Block or InvType.WitnessBlock) freed |= _scheduler.NotFound(peer.Id, item.Hash);
-            else if (_txRequested.TryGetValue(item.Hash, out var request) && request.Peer == peer.Id) _txRequested.Remove(item.Hash);
+            else if (_txRequested.TryGetValue(item.Hash, out var request) && request.Peer == peer.Id) ForgetTransactionRequest(item.Hash);
         }
         if (freed) RequestBlocksFromAll();
     }
@@ -580,6 +580,8 @@ public sealed partial class SyncActor : ReceiveActor, IWithTimers
         public int UnconnectingHeaders { get; set; }
         /// <summary>The last block of a full getblocks answer (btcd continueHash).</summary>
         public Hash256? ContinueHash { get; set; }
+        /// <summary>Transactions asked of this peer and not yet answered (at most 100).</summary>
+        public int TxInFlight { get; set; }
         /// <summary>Transactions announced and not yet asked for (bounded).</summary>
         public Queue<InvVector> TxToRequest { get; } = new();
     }
