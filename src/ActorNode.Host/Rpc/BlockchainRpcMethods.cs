@@ -134,37 +134,18 @@ internal sealed class BlockchainRpcMethods(NodeOptions options, IActorRef sync)
 
     private async Task<JsonNode?> GetChainTipsRpc(RpcParams p, CancellationToken cancellation)
     {
-        var tips = await Ask<ChainTips>(GetChainTips.Instance, cancellation);
-        var result = new JsonArray { Tip(tips.BestBlock, "active", 0) };
+        var tips = await Ask<ChainTips>(GetChainTips.WithAllForks, cancellation);
+        var result = new JsonArray { Tip(tips.BestBlock, "active") };
         foreach (var tip in tips.OtherTips.Append(tips.BestHeader).Where(t => t.Hash != tips.BestBlock.Hash).DistinctBy(t => t.Hash))
-        {
-            string status = tip.Invalid ? "invalid" : tip.HasData ? "valid-fork" : "headers-only";
-            // Branch length: blocks from the tip down to the best block chain.
-            int branch = tip.OnBestChain ? 0 : await BranchLength(tip, cancellation);
-            result.Add(Tip(tip, status, branch));
-        }
+            result.Add(Tip(tip, tip.Invalid ? "invalid" : tip.HasData ? "valid-fork" : "headers-only"));
         return result;
     }
 
-    private async Task<int> BranchLength(BlockInfo tip, CancellationToken cancellation)
-    {
-        int length = 0;
-        var current = tip;
-        while (!current.OnBestChain && current.Height > 0 && length < 10_000)
-        {
-            length++;
-            var parent = (await Ask<BlockInfoAnswer>(new GetBlockInfo(current.Header.PreviousBlock), cancellation)).Block;
-            if (parent is null) break;
-            current = parent;
-        }
-        return length;
-    }
-
-    private static JsonObject Tip(BlockInfo tip, string status, int branch) => new()
+    private static JsonObject Tip(BlockInfo tip, string status) => new()
     {
         ["height"] = tip.Height,
         ["hash"] = tip.Hash.ToString(),
-        ["branchlen"] = branch,
+        ["branchlen"] = tip.BranchLength,
         ["status"] = status,
     };
 

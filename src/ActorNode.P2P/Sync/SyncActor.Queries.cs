@@ -21,8 +21,8 @@ public sealed partial class SyncActor
         Receive<UnsubscribeProgress>(_ => _subscribers.Remove(Sender));
         Receive<Terminated>(t => _subscribers.Remove(t.ActorRef));
 
-        Receive<GetChainTips>(_ => Sender.Tell(new ChainTips(Info(_chain.BestBlock), Info(_chain.BestHeader),
-            [.. OtherTips().Select(Info)], _chain.Count)));
+        Receive<GetChainTips>(q => Sender.Tell(new ChainTips(Info(_chain.BestBlock), Info(_chain.BestHeader),
+            q.WithForks ? [.. OtherTips().Select(Info)] : [], _chain.Count)));
         Receive<GetBlockAtHeight>(q => Sender.Tell(new BlockInfoAnswer(_chain.Blocks[q.Height] is { } n ? Info(n) : null)));
         Receive<GetBlockInfo>(q => Sender.Tell(new BlockInfoAnswer(_chain.Find(q.Hash) is { } n ? Info(n) : null)));
         Receive<GetBlockData>(q =>
@@ -122,5 +122,5 @@ public sealed partial class SyncActor
 
     private BlockInfo Info(BlockNode node) => new(node.Hash, node.Height, node.Header, node.HasData || node.Height == 0,
         node.IsInvalid, _chain.Blocks.Contains(node), _chain.Blocks.Next(node)?.Hash, node.GetMedianTimePast(),
-        node.ChainWork.ToString());
+        node.ChainWork.ToString(), node.Height - _chain.Blocks.FindFork(node).Height);
 }

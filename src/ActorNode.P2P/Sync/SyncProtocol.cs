@@ -32,19 +32,24 @@ public sealed record GetSyncProgress
 
 // ---- Chain queries (getblockcount, getbestblockhash, getblockhash, getblockheader, getblock, getchaintips) ----------
 
-/// <summary>Asks for the best block and best header; answered with <see cref="ChainTips"/>.</summary>
-public sealed record GetChainTips
+/// <summary>Asks for the best block and best header, and with <paramref name="WithForks"/> every other tip too (a scan
+/// of the whole block index, for getchaintips); answered with <see cref="ChainTips"/>.</summary>
+public sealed record GetChainTips(bool WithForks = false)
 {
+    /// <summary>The best block and header only: cheap, for getblockcount and friends.</summary>
     public static GetChainTips Instance { get; } = new();
-    private GetChainTips() { }
+
+    /// <summary>Also every other tip of the block tree.</summary>
+    public static GetChainTips WithAllForks { get; } = new(true);
 }
 
-/// <summary>One block of the index as a query answer.</summary>
+/// <summary>One block of the index as a query answer. <paramref name="BranchLength"/>: how many blocks lead from it
+/// down to the best block chain (0 on it).</summary>
 public sealed record BlockInfo(Hash256 Hash, int Height, BlockHeader Header, bool HasData, bool Invalid,
-    bool OnBestChain, Hash256? Next, uint MedianTimePast, string ChainWork);
+    bool OnBestChain, Hash256? Next, uint MedianTimePast, string ChainWork, int BranchLength = 0);
 
-/// <summary>Our best block (the tip of the chain whose blocks we have), best header, and every other known tip
-/// (getchaintips: a block with no child).</summary>
+/// <summary>Our best block (the tip of the chain whose blocks we have), best header, and, when asked for, every other
+/// known tip (getchaintips: a block with no child; empty otherwise).</summary>
 public sealed record ChainTips(BlockInfo BestBlock, BlockInfo BestHeader, IReadOnlyList<BlockInfo> OtherTips, int HeaderCount);
 
 /// <summary>Asks for the block at a height of the best block chain; answered with <see cref="BlockInfoAnswer"/>.</summary>

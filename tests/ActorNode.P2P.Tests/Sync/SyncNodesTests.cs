@@ -96,7 +96,7 @@ public sealed class SyncNodesTests : Akka.TestKit.Xunit2.TestKit
         var endpointB = await ListenEndpoint(b);
         a.Manager.Tell(new AddNode(endpointB));
         await AwaitTip(a, longFork[^1], 26);
-        var tips = await Tips(a);
+        var tips = await a.Sync.Ask<ChainTips>(GetChainTips.WithAllForks, Patience);
         var stale = Assert.Single(tips.OtherTips);
         Assert.Equal(shortFork[^1], stale.Hash);
         Assert.False(stale.OnBestChain);
