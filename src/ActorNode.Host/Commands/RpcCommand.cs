@@ -40,16 +40,8 @@ internal static class RpcCommand
             if (parse.GetValue(connect) is { } c) overrides["actornode.rpc.listen"] = ("--rpcconnect", new[] { c });
             if (parse.GetValue(user) is { } u) overrides["actornode.rpc.user"] = ("--rpcuser", u);
             if (parse.GetValue(pass) is { } p) overrides["actornode.rpc.password"] = ("--rpcpass", p);
-            NodeOptions node;
-            try
-            {
-                node = NodeConfig.Build(new CommandLineSettings { ConfigFile = parse.GetValue(config), Overrides = overrides });
-            }
-            catch (NodeConfigException e)
-            {
-                console.Error.WriteLine($"error: {e.Message}");
+            if (!NodeConfig.TryBuild(new CommandLineSettings { ConfigFile = parse.GetValue(config), Overrides = overrides }, console.Error, out var node))
                 return Cli.UsageError;
-            }
             var args = new JsonArray();
             foreach (var text in parse.GetValue(parameters) ?? []) args.Add(ParseParam(text));
             return Call(console, node, parse.GetValue(method)!, args, TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(timeout))))

@@ -82,16 +82,8 @@ internal static class RunCommand
                         break;
                 }
             }
-            NodeOptions node;
-            try
-            {
-                node = NodeConfig.Build(new CommandLineSettings { ConfigFile = parse.GetValue(config), Overrides = overrides });
-            }
-            catch (NodeConfigException e)
-            {
-                console.Error.WriteLine($"error: {e.Message}");
+            if (!NodeConfig.TryBuild(new CommandLineSettings { ConfigFile = parse.GetValue(config), Overrides = overrides }, console.Error, out var node))
                 return Cli.UsageError;
-            }
             return NodeHost.RunAsync(node, seeds?.Invoke() ?? new SystemSeedResolver(), console.Error).GetAwaiter().GetResult();
         });
         return command;

@@ -55,6 +55,23 @@ internal static class NodeConfig
         return ConfigurationFactory.ParseString(text);
     }
 
+    /// <summary><see cref="Build"/> for a command: false, after writing the one-line error to
+    /// <paramref name="stderr"/>, when a setting is refused.</summary>
+    public static bool TryBuild(CommandLineSettings commandLine, TextWriter stderr, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out NodeOptions? options)
+    {
+        try
+        {
+            options = Build(commandLine);
+            return true;
+        }
+        catch (NodeConfigException e)
+        {
+            stderr.WriteLine($"error: {e.Message}");
+            options = null;
+            return false;
+        }
+    }
+
     /// <summary>Merges the layers and validates the result.</summary>
     public static NodeOptions Build(CommandLineSettings commandLine, Config? defaults = null, string? home = null)
     {
