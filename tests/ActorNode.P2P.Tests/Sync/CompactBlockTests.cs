@@ -1,11 +1,7 @@
 using System.Net;
-using ActorNode.AddrBook.Persistence;
 using ActorNode.Chain;
 using ActorNode.Mempool;
-using ActorNode.P2P.AddrBook;
-using ActorNode.P2P.Connections;
 using ActorNode.P2P.Sync;
-using ActorNode.Storage.Blocks;
 using ActorNode.Wire.Primitives;
 using Akka.Actor;
 

@@ -1,7 +1,5 @@
 using System.Net;
-using ActorNode.AddrBook.Persistence;
 using ActorNode.Chain;
-using ActorNode.P2P.AddrBook;
 using ActorNode.P2P.Connections;
 using ActorNode.P2P.Sync;
 using ActorNode.Storage.Blocks;

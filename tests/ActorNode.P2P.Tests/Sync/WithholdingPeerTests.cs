@@ -1,12 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
-using ActorNode.AddrBook.Persistence;
 using ActorNode.Chain;
-using ActorNode.P2P.AddrBook;
 using ActorNode.P2P.Connections;
 using ActorNode.P2P.Sync;
 using ActorNode.P2P.Tests.Hostile;
-using ActorNode.Storage.Blocks;
 using ActorNode.Wire;
 using ActorNode.Wire.Messages;
 using ActorNode.Wire.Primitives;
