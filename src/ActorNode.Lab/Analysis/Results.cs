@@ -33,8 +33,10 @@ public sealed record KindSummary(
     IReadOnlyList<int> Hops,
     double DuplicateRatio);
 
-/// <summary>A whole run, analysed.</summary>
+/// <summary>A whole run, analysed. <paramref name="IgnoredObservations"/> counts observations of items that were never
+/// injected (a stray transaction from outside the lab, or a shell bug worth noticing); they take no part in the rest.</summary>
 public sealed record RunAnalysis(
     IReadOnlyList<ItemPropagation> Items,
     IReadOnlyList<KindSummary> Kinds,
-    IReadOnlyList<ActorNode.Lab.Observations.NodeTraffic> Traffic);
+    IReadOnlyList<ActorNode.Lab.Observations.NodeTraffic> Traffic,
+    int IgnoredObservations = 0);
