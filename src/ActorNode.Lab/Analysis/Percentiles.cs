@@ -4,8 +4,8 @@ namespace ActorNode.Lab.Analysis;
 /// ⌈p/100 · N⌉ (1-based), that is the smallest value such that at least p % of the values are less than or equal to
 /// it. It is always one of the values (never interpolated), so "p90 = 412 ms" means some node really took 412 ms, and
 /// p100 is the maximum. The median is the 50th percentile, which for an even count is the lower of the two middle
-/// values. The rank is computed in decimal arithmetic, so 70 % of 10 values is rank 7 exactly (in binary floating
-/// point 0.7 · 10 rounds up past 7).
+/// values. The rank is computed in decimal arithmetic, so 7 % of 100 values is rank 7 exactly (in binary floating
+/// point 7 / 100.0 · 100 is 7.000000000000001, whose ceiling is 8).
 /// <para>For propagation, <see cref="TimeToReach"/> applies the same rule to the expected node count rather than to the
 /// number of arrivals: the time to reach X % of the expected nodes is the arrival delay of the ⌈X/100 · expected⌉-th
 /// node to receive the item, or null when fewer nodes than that received it.</para></summary>

@@ -25,14 +25,14 @@ public class PercentilesTests
     }
 
     [Theory]
-    [InlineData(10, 70, 7)]   // 0.7 · 10 is 7.000000000000001 in doubles; the rank must still be 7
-    [InlineData(100, 7, 7)]   // likewise 0.07 · 100
+    [InlineData(10, 70, 7)]
+    [InlineData(100, 7, 7)]   // 7 / 100.0 · 100 is 7.000000000000001 in doubles; the rank must still be 7
     [InlineData(10, 50, 5)]
     [InlineData(10, 51, 6)]
     [InlineData(10, 0.001, 1)]
     [InlineData(3, 100, 3)]
     [InlineData(1, 50, 1)]
-    [InlineData(1000, 99.9, 999)]
+    [InlineData(1000, 99.9, 999)] // 99.9 / 100 · 1000 is 999.0000000000001 in doubles
     public void Rank_IsCeilingOfShareWithoutFloatingPointDrift(int count, double percent, int rank)
     {
         Assert.Equal(rank, Percentiles.Rank(count, percent));
