@@ -72,7 +72,7 @@ internal static class ReportPictures
         line.ConnectStyle = ConnectStyle.StepHorizontal;
         line.MarkerSize = 0;
         line.LineWidth = 2.5f;
-        plot.Title($"{Capitalise(kindName)} propagation: {kind.Items} items, {delays.Length} of {denominator} (item, node) arrivals");
+        plot.Title($"{Capitalise(kindName)} propagation: {SummaryMarkdown.Plural(kind.Items, "item")}, {delays.Length} of {denominator} (item, node) arrivals");
         plot.XLabel("delay since injection (ms)");
         plot.YLabel("share of (item, node) pairs reached");
         var maxX = delays.Length == 0 ? 1 : Math.Max(delays[^1], 1);

@@ -156,7 +156,7 @@ internal static class SummaryMarkdown
         md.AppendLine($"| {what} | {total.ToString(Inv)} | {mean.ToString("F0", Inv)} | {bytes(max).ToString(Inv)} | {max.Node} |");
     }
 
-    private static string Plural(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
+    internal static string Plural(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
 
     private static int Count(IEnumerable<Injection> injections, ItemKind kind) => injections.Count(i => i.Kind == kind);
 
