@@ -21,6 +21,10 @@ public sealed record RunReport
     /// <summary>Why, in a sentence (null: nothing to add to the status).</summary>
     public string? Reason { get; init; }
 
+    /// <summary>What the coordinator noted along the way (links not up at the start, injections refused or skipped,
+    /// workers that sent no final report).</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
     public required DateTimeOffset Started { get; init; }
     public required DateTimeOffset Ended { get; init; }
     public required int Workers { get; init; }

@@ -29,6 +29,12 @@ internal static class SummaryMarkdown
         md.AppendLine($"- {report.Injections.Count} injections ({Plural(Count(report.Injections, ItemKind.Transaction), "transaction")}, "
             + $"{Plural(Count(report.Injections, ItemKind.Block), "block")}), {report.Observations.Count} observations");
         md.AppendLine();
+        if (report.Notes.Count > 0)
+        {
+            md.AppendLine("Notes:").AppendLine();
+            foreach (var note in report.Notes) md.Append("- ").AppendLine(Escape(note));
+            md.AppendLine();
+        }
 
         var kinds = analysis.Kinds.Where(k => k.Items > 0).ToList();
         md.AppendLine("## Propagation by kind").AppendLine();

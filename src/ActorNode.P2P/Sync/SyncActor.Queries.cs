@@ -90,7 +90,7 @@ public sealed partial class SyncActor
             var tip = _chain.BestBlock;
             var transactions = new List<Transaction>();
             long weight = 4_000; // the coinbase and header, generously
-            foreach (var entry in _pool.Snapshot())
+            foreach (var entry in mine.IncludePool ? _pool.Snapshot() : [])
             {
                 if (weight + entry.Weight > 3_900_000) break;
                 if (!IsFinalForNextBlock(entry.Transaction)) continue; // became non-final after a reorganisation

@@ -106,8 +106,10 @@ public sealed record SubmitBlock(Block Block);
 public sealed record BlockSubmitted(Hash256 Hash, string? Error, bool NewTip);
 
 /// <summary>Mines <paramref name="Count"/> blocks on the best block (regtest-like chains only: the proof of work
-/// must be cheap), each with the relay pool's transactions that fit; answered with <see cref="BlocksMined"/>.</summary>
-public sealed record MineBlocks(int Count, ReadOnlyMemory<byte>? Payout = null);
+/// must be cheap), each with the relay pool's transactions that fit (none with <paramref name="IncludePool"/> false:
+/// the lab's blocks, which must not take transactions out of pools before they have spread); answered with
+/// <see cref="BlocksMined"/>.</summary>
+public sealed record MineBlocks(int Count, ReadOnlyMemory<byte>? Payout = null, bool IncludePool = true);
 
 /// <summary>The hashes of the mined blocks, or the reason none could be mined.</summary>
 public sealed record BlocksMined(IReadOnlyList<Hash256> Hashes, string? Error);
