@@ -135,6 +135,7 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
 
     private void Running()
     {
+        Observation(); // ConnManagerActor.Observation.cs (first: its CollectedStats handler takes the totals' ones)
         // Listening and dialling (Akka.IO)
         Receive<Tcp.Bound>(bound =>
         {
@@ -207,7 +208,13 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
             foreach (var peer in ReadyPeers())
                 if (peer.Id != update.SourcePeer) peer.Actor.Tell(new BlockHeightKnown(update.Block, update.Height));
         });
-        Receive<AddNode>(add => Carry(_requests.Connect(add.Address, add.Permanent, out _)));
+        Receive<AddNode>(add =>
+        {
+            // btcd ConnectNode: a permanent peer is added once ("peer already connected"); one being removed may
+            // be added again at once.
+            if (add.Permanent && HasPermanentRequest(add.Address)) return;
+            Carry(_requests.Connect(add.Address, add.Permanent, out _));
+        });
         Receive<RemoveNode>(remove => DropByAddress(remove.Address, retry: false));
         Receive<DisconnectNode>(disconnect => DropByAddress(disconnect.Address, retry: true));
         Receive<BanAddress>(ban => Ban(ban.Address, ban.Reason ?? "banned by the user", ban.Duration));
@@ -707,6 +714,7 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
 
     private void OnPeerGone(PeerGone gone)
     {
+        CountGoneBytes(gone);
         if (_peers.TryGetValue(gone.PeerId, out var peer)) peer.GoneReason = gone.Reason;
     }
 

@@ -43,6 +43,7 @@ public sealed record ConnManagerSettings
     /// announce to a peer with a filter only the transactions that match it. Off: filter messages and
     /// <c>mempool</c> disconnect (docs/peers.md).</summary>
     public bool PeerBloomFilters { get; init; }
+    /// <summary>How often queued transaction announcements go out (btcd trickle, 10 s); zero or less: at once.</summary>
     public TimeSpan TrickleInterval { get; init; } = TimeSpan.FromSeconds(10);
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(30);
     public TransportOptions Transport { get; init; } = TransportOptions.Default;

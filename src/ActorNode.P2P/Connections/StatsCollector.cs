@@ -5,18 +5,21 @@ namespace ActorNode.P2P.Connections;
 
 /// <summary>Gathers <see cref="PeerStats"/> from every peer for one getpeerinfo request and hands them to the
 /// connection manager (<see cref="CollectedStats"/>), which adds what only it knows (ban scores) and answers; a peer
-/// that stops or does not answer in time is left out. Lives for one request, so the manager never waits.</summary>
-internal sealed record CollectedStats(IActorRef Requester, IReadOnlyList<PeerStats> Stats);
+/// that stops or does not answer in time is left out. Lives for one request, so the manager never waits.
+/// <paramref name="ForTotals"/>: gathered for <see cref="GetNetTotals"/> rather than getpeerinfo.</summary>
+internal sealed record CollectedStats(IActorRef Requester, IReadOnlyList<PeerStats> Stats, bool ForTotals = false);
 
 internal sealed class StatsCollector : ReceiveActor
 {
     private readonly IActorRef _requester;
     private readonly HashSet<IActorRef> _waiting;
     private readonly List<PeerStats> _stats = [];
+    private readonly bool _forTotals;
 
-    public StatsCollector(IReadOnlyCollection<IActorRef> peers, IActorRef requester, TimeSpan timeout)
+    public StatsCollector(IReadOnlyCollection<IActorRef> peers, IActorRef requester, TimeSpan timeout, bool forTotals = false)
     {
         _requester = requester;
+        _forTotals = forTotals;
         _waiting = [.. peers];
         Receive<PeerStats>(stats =>
         {
@@ -41,7 +44,7 @@ internal sealed class StatsCollector : ReceiveActor
 
     private void Finish()
     {
-        Context.Parent.Tell(new CollectedStats(_requester, [.. _stats.OrderBy(s => s.Id)]));
+        Context.Parent.Tell(new CollectedStats(_requester, [.. _stats.OrderBy(s => s.Id)], _forTotals));
         Context.Stop(Self);
     }
 }

@@ -73,6 +73,8 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
     private int _lastBlockHeight;
     private int _unhandledForwards;
     private Hash256? _lastAnnouncedBlock;
+    /// <summary>With a zero trickle interval: a flush of the trickle queue is on its way to us.</summary>
+    private bool _flushQueued;
 
     public PeerActor(PeerSettings settings, IActorRef connection, IActorRef manager, IActorRef sync)
     {
@@ -121,7 +123,8 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
     protected override void PostStop()
     {
         _transport.Abort();
-        _manager.Tell(new PeerGone(Id, _settings.Remote, _settings.Inbound, _closeReason ?? "stopped", _ready is not null));
+        _manager.Tell(new PeerGone(Id, _settings.Remote, _settings.Inbound, _closeReason ?? "stopped", _ready is not null,
+            _bytesSent, _bytesReceived));
     }
 
     // ---- Behaviours ----------------------------------------------------------------------------------------------
@@ -153,6 +156,7 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
         Receive<CheckTick>(_ => CheckDeadlines());
         Receive<TrickleTick>(_ =>
         {
+            _flushQueued = false;
             foreach (var inv in _trickle.Drain()) Send(inv);
         });
         Receive<UpdateLastBlockHeight>(m => _lastBlockHeight = Math.Max(_lastBlockHeight, m.Height));
@@ -253,7 +257,8 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
         Timers.Cancel(HandshakeTimer);
         Timers.StartPeriodicTimer(PingTimer, PingTick.Instance, _settings.PingInterval);
         Timers.StartPeriodicTimer(CheckTimer, CheckTick.Instance, _settings.StallTickInterval);
-        Timers.StartPeriodicTimer(TrickleTimer, TrickleTick.Instance, _settings.TrickleInterval);
+        // A zero trickle interval (the lab's benchmark) announces at once: no timer (Akka refuses a zero period).
+        if (!TrickleImmediately) Timers.StartPeriodicTimer(TrickleTimer, TrickleTick.Instance, _settings.TrickleInterval);
         Become(Ready);
         _log.Debug("Peer {PeerId} {Remote} ready: version {Version}, {UserAgent}, height {Height}",
             Id, _settings.Remote, result.Remote.ProtocolVersion, result.Remote.UserAgent, result.Remote.StartHeight);
@@ -375,8 +380,16 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
             return;
         }
         if (!_relayTxs) return; // the peer asked for no transaction announcements (BIP37 relay flag)
-        _trickle.Enqueue(item);
+        if (_trickle.Enqueue(item) && TrickleImmediately && !_flushQueued)
+        {
+            // No trickle: the queue goes out as soon as the announcements already in our mailbox are queued too,
+            // so a burst still shares inv messages.
+            _flushQueued = true;
+            Self.Tell(TrickleTick.Instance);
+        }
     }
+
+    private bool TrickleImmediately => _settings.TrickleInterval <= TimeSpan.Zero;
 
     private InvVector TransactionItem(Hash256 txid, Hash256 wtxid) =>
         _ready!.WantsWtxidRelay ? new InvVector(InvType.Wtx, wtxid) : new InvVector(InvType.Tx, txid);

@@ -95,8 +95,10 @@ public sealed record PeerMisbehaved(long PeerId, IPEndPoint Remote, PeerFault Fa
 /// <summary>A ping round trip was measured (its minimum protects the peer from inbound eviction).</summary>
 public sealed record PingMeasured(long PeerId, TimeSpan RoundTrip);
 
-/// <summary>The peer's connection is over; sent once, just before the PeerActor stops.</summary>
-public sealed record PeerGone(long PeerId, IPEndPoint Remote, bool Inbound, string Reason, bool WasReady);
+/// <summary>The peer's connection is over; sent once, just before the PeerActor stops, with the bytes it sent and
+/// received in all (the connection manager's <c>GetNetTotals</c> keeps them; zero in the copy the sync actor gets).</summary>
+public sealed record PeerGone(long PeerId, IPEndPoint Remote, bool Inbound, string Reason, bool WasReady,
+    long BytesSent = 0, long BytesReceived = 0);
 
 /// <summary>What a peer did wrong.</summary>
 public enum PeerFault

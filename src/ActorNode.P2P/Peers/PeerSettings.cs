@@ -28,6 +28,7 @@ public sealed record PeerSettings
     public TimeSpan PingInterval { get; init; } = TimeSpan.FromMinutes(2);
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(5);
     public TimeSpan StallTickInterval { get; init; } = TimeSpan.FromSeconds(15);
+    /// <summary>How often queued transaction announcements go out (btcd trickle, 10 s); zero or less: at once.</summary>
     public TimeSpan TrickleInterval { get; init; } = TimeSpan.FromSeconds(10);
     public TransportOptions Transport { get; init; } = TransportOptions.Default;
     /// <summary>How many forwarded messages (<see cref="ReceivedFromPeer"/>) may wait for their

@@ -112,6 +112,8 @@ public sealed partial class SyncActor
     private void OnCompactBlock(SyncPeer peer, CompactBlockMessage message)
     {
         var hash = message.Header.GetHash();
+        // Pushed unasked (high-bandwidth mode): an announcement; asked for with getdata, an answer.
+        if (ObservingItems && _scheduler.InFlightWith(hash) != peer.Id) NoteAnnounced(ObservedItemKind.Block, hash, peer);
         var node = _chain.Find(hash);
         // As OnBlock: the header of a block we did not know first (a high-bandwidth announcement).
         node ??= AcceptAnnouncedHeader(peer, message.Header, "cmpctblock");

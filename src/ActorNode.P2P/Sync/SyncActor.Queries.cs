@@ -19,7 +19,11 @@ public sealed partial class SyncActor
             Sender.Tell(Progress());
         });
         Receive<UnsubscribeProgress>(_ => _subscribers.Remove(Sender));
-        Receive<Terminated>(t => _subscribers.Remove(t.ActorRef));
+        Receive<Terminated>(t =>
+        {
+            _subscribers.Remove(t.ActorRef);
+            _itemSubscribers.Remove(t.ActorRef); // SyncActor.Observation.cs
+        });
 
         Receive<GetChainTips>(q => Sender.Tell(new ChainTips(Info(_chain.BestBlock), Info(_chain.BestHeader),
             q.WithForks ? [.. OtherTips().Select(Info)] : [], _chain.Count)));
@@ -47,7 +51,11 @@ public sealed partial class SyncActor
                 return;
             }
             var result = _pool.TryAdd(tx);
-            if (result.IsAccepted) _manager.Tell(new Connections.RelayTransaction(tx.Txid, tx.Wtxid, Transaction: tx));
+            if (result.IsAccepted)
+            {
+                NoteAccepted(ObservedItemKind.Transaction, tx.Txid, source: null);
+                _manager.Tell(new Connections.RelayTransaction(tx.Txid, tx.Wtxid, Transaction: tx));
+            }
             Sender.Tell(new TransactionSubmitted(tx.Txid, result.IsAccepted ? null : result.RejectReason));
         });
 

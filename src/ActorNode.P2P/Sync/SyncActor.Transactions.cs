@@ -73,6 +73,7 @@ public sealed partial class SyncActor
         var result = _pool.TryAdd(tx);
         if (result.IsAccepted)
         {
+            NoteAccepted(ObservedItemKind.Transaction, tx.Txid, peer);
             _manager.Tell(new RelayTransaction(tx.Txid, tx.Wtxid, peer.Id, tx));
         }
         else if (result.IsConsensusInvalid)

@@ -70,6 +70,7 @@ public sealed partial class SyncActor : ReceiveActor, IWithTimers
         Receive<GetCompactBlockStats>(_ => Sender.Tell(CompactStats()));
         Queries();
         Bloom(); // SyncActor.Bloom.cs
+        Observation(); // SyncActor.Observation.cs
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -172,6 +173,7 @@ public sealed partial class SyncActor : ReceiveActor, IWithTimers
 
     private void SendGetHeaders(SyncPeer peer, IReadOnlyList<Hash256> locator, Hash256 stop = default)
     {
+        peer.HeadersRequested++;
         peer.Actor.Tell(new SendToPeer(new GetHeadersMessage(ProtocolVersion.Current, [.. locator], stop)));
     }
 
@@ -243,6 +245,10 @@ public sealed partial class SyncActor : ReceiveActor, IWithTimers
 
     private void OnHeaders(SyncPeer peer, BlockHeader[] headers)
     {
+        // The answer to a getheaders of ours, or (none outstanding) an announcement (BIP130).
+        if (peer.HeadersRequested > 0) peer.HeadersRequested--;
+        else if (ObservingItems)
+            foreach (var header in headers) NoteAnnounced(ObservedItemKind.Block, header.GetHash(), peer);
         if (headers.Length == 0)
         {
             // Nothing after our locator: the peer has no more headers for us (btcd: done with the sync peer).
@@ -346,10 +352,12 @@ public sealed partial class SyncActor : ReceiveActor, IWithTimers
             switch (item.Type)
             {
                 case InvType.Block or InvType.WitnessBlock:
+                    NoteAnnounced(ObservedItemKind.Block, item.Hash, peer);
                     if (_chain.Find(item.Hash) is { } known) NoteHasBlock(peer, known);
                     else lastUnknownBlock = item.Hash;
                     break;
                 case InvType.Tx or InvType.WitnessTx or InvType.Wtx:
+                    NoteAnnounced(ObservedItemKind.Transaction, item.Hash, peer);
                     OnTransactionAnnounced(peer, item);
                     break;
             }
@@ -454,6 +462,7 @@ public sealed partial class SyncActor : ReceiveActor, IWithTimers
             return null; // not the peer's fault
         }
         _scheduler.AlreadyHave(node.Hash);
+        NoteAccepted(ObservedItemKind.Block, node.Hash, source);
         var change = _chain.MarkBlockStored(node.Hash);
         if (change is not null) OnTipChanged(change, source, block);
         return null;
@@ -571,6 +580,10 @@ public sealed partial class SyncActor : ReceiveActor, IWithTimers
         public int StartHeight { get; } = startHeight;
         public bool WantsWtxid { get; } = handshake.WantsWtxidRelay;
         public bool Witness { get; } = handshake.Witness;
+        /// <summary>The user agent of its version message (the lab names its nodes there).</summary>
+        public string UserAgent { get; } = handshake.Remote.UserAgent;
+        /// <summary>Our getheaders not yet answered: a headers message while none is outstanding is an announcement.</summary>
+        public int HeadersRequested { get; set; }
         /// <summary>Full nodes and pruned nodes serve blocks (btcd: NODE_NETWORK; Core: also NODE_NETWORK_LIMITED).</summary>
         public bool CanServeBlocks => !DownloadDropped && (Services & (ServiceFlags.Network | ServiceFlags.NetworkLimited)) != 0;
         /// <summary>Disconnected for a block download fault: the scheduler no longer knows it.</summary>
