@@ -22,6 +22,8 @@ internal static class Cli
         root.Subcommands.Add(RunCommand.Create(console));
         root.Subcommands.Add(RpcCommand.Create(console));
         root.Subcommands.Add(DecodeCommand.Create(console));
+        root.Subcommands.Add(LabCommand.Create(console));
+        root.Subcommands.Add(LabCommand.CreateWorker(console));
         return root;
     }
 

@@ -1,0 +1,73 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using ActorNode.AddrBook.Persistence;
+using ActorNode.Chain;
+using ActorNode.P2P.AddrBook;
+using ActorNode.P2P.Connections;
+using ActorNode.P2P.Peers;
+using ActorNode.P2P.Sync;
+using ActorNode.Storage.Blocks;
+using Akka.Actor;
+
+namespace ActorNode.Lab.Cluster.Workers;
+
+/// <summary>How a worker builds each of its nodes: a whole regtest ActorNode node (AddrBookActor, SyncActor with an
+/// in-memory block store, ConnManagerActor listening on 127.0.0.1), as the console node wires one, with the lab's
+/// knobs: the trickle interval, max peers, no automatic outbound (the topology's links are its permanent peers),
+/// fast redial, 127.0.0.0/8 never banned (every lab node shares that address), and a user agent that names the lab
+/// node (BIP14 comment <c>(lab-node-17)</c>) so the others can tell who relayed what.</summary>
+internal sealed record LabNodeSettings(int Node, TimeSpan TrickleInterval, int MaxPeers, string DataDirectory, IPEndPoint Listen);
+
+/// <summary>A running lab node's actors.</summary>
+internal sealed record LabNode(int Node, IActorRef AddrBook, IActorRef Sync, IActorRef Manager, IActorRef Observer)
+{
+    private static readonly Regex NodeComment = new(@"\(lab-node-(\d+)\)", RegexOptions.CultureInvariant);
+
+    public static string UserAgentOf(int node)
+    {
+        var agent = PeerSettings.DefaultUserAgent; // "/ActorNode:0.1.0/"
+        return agent[..^1] + $"(lab-node-{node})/";
+    }
+
+    /// <summary>The lab node a peer's user agent names, or null (not a lab node).</summary>
+    public static int? NodeOf(string? userAgent)
+    {
+        if (userAgent is null) return null;
+        var match = NodeComment.Match(userAgent);
+        return match.Success && int.TryParse(match.Groups[1].ValueSpan, out int node) ? node : null;
+    }
+
+    /// <summary>Starts the node's actors as children of <paramref name="context"/>'s actor; <paramref name="suffix"/>
+    /// keeps the names of a restarted node's actors apart from those of its stopped predecessor.</summary>
+    public static LabNode Start(IActorContext context, LabNodeSettings settings, IActorRef reportTo, string suffix = "")
+    {
+        Directory.CreateDirectory(settings.DataDirectory);
+        string prefix = $"n{settings.Node}{suffix}";
+        var book = context.ActorOf(AddrBookActor.Props(PeersFile.InDirectory(settings.DataDirectory)), $"{prefix}-addrbook");
+        var store = new MemoryBlockStore(ChainParams.Regtest.Magic);
+        var sync = context.ActorOf(SyncActor.Props(new SyncSettings { Chain = ChainParams.Regtest, OpenStore = () => store }), $"{prefix}-sync");
+        var manager = context.ActorOf(ConnManagerActor.Props(new ConnManagerSettings
+        {
+            Chain = ChainParams.Regtest,
+            Listen = [settings.Listen],
+            TargetOutbound = 0,
+            MaxPeers = settings.MaxPeers,
+            RetryDuration = TimeSpan.FromMilliseconds(500),
+            TrickleInterval = settings.TrickleInterval,
+            UserAgent = UserAgentOf(settings.Node),
+            Whitelist = [IPNetwork.Parse("127.0.0.0/8")],
+            AddressScope = ActorNode.AddrBook.AddressScope.Loopback,
+        }, book, sync), $"{prefix}-connmanager");
+        sync.Tell(new UseConnManager(manager));
+        var observer = context.ActorOf(NodeObserverActor.Props(settings.Node, sync, reportTo), $"{prefix}-observer");
+        return new LabNode(settings.Node, book, sync, manager, observer);
+    }
+
+    public void Stop(IActorContext context)
+    {
+        context.Stop(Observer);
+        context.Stop(Manager);
+        context.Stop(Sync);
+        context.Stop(AddrBook);
+    }
+}

@@ -1,0 +1,339 @@
+using System.Diagnostics;
+using System.Net;
+using ActorNode.Lab.Cluster.Protocol;
+using ActorNode.Lab.Experiments;
+using ActorNode.P2P.Connections;
+using ActorNode.P2P.Sync;
+using ActorNode.Wire;
+using ActorNode.Wire.Primitives;
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Event;
+
+namespace ActorNode.Lab.Cluster.Workers;
+
+/// <summary>One worker process's part of a run: says hello to the coordinator until it is given nodes, starts them,
+/// links them as the topology says, injects what it is told to, forwards its nodes' first sightings in batches, cuts
+/// and heals links, stops and restarts churned nodes, and reports announcement counts and traffic at the end.
+/// Its nodes are its children: a node's failure stops that node's actors only.</summary>
+internal sealed class WorkerActor : ReceiveActor, IWithTimers
+{
+    private const string HelloTimer = "hello";
+    private const string FlushTimer = "flush";
+    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly int _worker;
+    private readonly IActorRef _coordinator;
+    private readonly string _dataDirectory;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Dictionary<int, LabNode> _nodes = [];
+    private readonly Dictionary<int, LabNodeSettings> _settings = [];
+    private readonly List<NodeLink> _links = [];
+    /// <summary>Where every node this worker knows of listens: its own and its links' targets.</summary>
+    private readonly Dictionary<int, string> _endpoints = [];
+    private readonly HashSet<(int Node, string Item)> _reported = [];
+    private readonly List<Sighting> _pending = [];
+    private readonly Dictionary<int, (long Sent, long Received)> _earlierTraffic = [];
+
+    public WorkerActor(int worker, IActorRef coordinator, string dataDirectory)
+    {
+        _worker = worker;
+        _coordinator = coordinator;
+        _dataDirectory = dataDirectory;
+
+        Receive<SayHello>(_ => _coordinator.Tell(new WorkerHello(_worker, Environment.ProcessId)));
+        Receive<StartNodes>(OnStartNodes);
+        Receive<OwnEndpoints>(OnOwnEndpoints);
+        Receive<Status.Failure>(failure => _log.Error(failure.Cause, "Starting the nodes failed"));
+        Receive<LinkNodes>(OnLinkNodes);
+        Receive<GetLinkStatus>(_ => LinkStatusAsync().PipeTo(Sender));
+        Receive<ClockProbe>(probe => Sender.Tell(new ClockReply(_worker, probe.Sequence, probe.Sent, DateTimeOffset.UtcNow)));
+        Receive<InjectTransaction>(OnInjectTransaction);
+        Receive<InjectBlock>(OnInjectBlock);
+        Receive<Sighting>(OnSighting);
+        Receive<Flush>(_ => FlushSightings());
+        Receive<CutLinks>(cut => Cut(cut.GroupA, cut.GroupB));
+        Receive<HealLinks>(heal => Heal(heal.GroupA, heal.GroupB));
+        Receive<StopLabNodes>(OnStopNodes);
+        Receive<NodeTrafficBeforeStop>(OnTrafficBeforeStop);
+        Receive<RestartLabNodes>(OnRestartNodes);
+        Receive<CollectReport>(_ =>
+        {
+            FlushSightings();
+            CollectAsync().PipeTo(Sender);
+        });
+        Receive<ExitNow>(_ =>
+        {
+            _log.Warning("Told to exit at once (the experiment kills this worker)");
+            Process.GetCurrentProcess().Kill();
+        });
+        Receive<EndRun>(end =>
+        {
+            FlushSightings();
+            _log.Info("Run ended ({Status}); stopping {Count} nodes and leaving the cluster", end.Status, _nodes.Count);
+            foreach (var node in _nodes.Values) node.Stop(Context);
+            _nodes.Clear();
+            var cluster = Akka.Cluster.Cluster.Get(Context.System);
+            cluster.Leave(cluster.SelfAddress);
+        });
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(int worker, IActorRef coordinator, string dataDirectory) =>
+        Akka.Actor.Props.Create(() => new WorkerActor(worker, coordinator, dataDirectory));
+
+    protected override void PreStart()
+    {
+        Timers.StartPeriodicTimer(HelloTimer, SayHello.Instance, TimeSpan.Zero, TimeSpan.FromSeconds(1));
+        Timers.StartPeriodicTimer(FlushTimer, Flush.Instance, TimeSpan.FromMilliseconds(200));
+    }
+
+    protected override SupervisorStrategy SupervisorStrategy() =>
+        // A node actor that throws is stopped (its node is down); the worker and the other nodes go on.
+        new OneForOneStrategy(e =>
+        {
+            _log.Error(e, "A node actor failed; it is stopped");
+            return Directive.Stop;
+        });
+
+    // ---- Starting and linking -------------------------------------------------------------------------------------------
+
+    private void OnStartNodes(StartNodes start)
+    {
+        Timers.Cancel(HelloTimer);
+        if (_settings.Count > 0)
+        {
+            // The coordinator asked again (our first answer crossed its retry): answer from what runs.
+            EndpointsAsync(_nodes.Keys.ToList()).PipeTo(Sender);
+            return;
+        }
+        foreach (int node in start.Nodes)
+        {
+            var settings = new LabNodeSettings(node, TimeSpan.FromMilliseconds(start.TrickleIntervalMs), start.MaxPeers,
+                Path.Combine(_dataDirectory, $"node-{node}"), new IPEndPoint(IPAddress.Loopback, 0));
+            _settings[node] = settings;
+            _nodes[node] = LabNode.Start(Context, settings, Self);
+        }
+        _log.Info("Started nodes {Nodes}", string.Join(",", start.Nodes));
+        var replyTo = Sender;
+        EndpointsAsync([.. start.Nodes]).ContinueWith(t => t.IsCompletedSuccessfully
+                ? new OwnEndpoints(t.Result, replyTo)
+                : (object)new Status.Failure(t.Exception!.GetBaseException()), TaskContinuationOptions.ExecuteSynchronously)
+            .PipeTo(Self);
+    }
+
+    private void OnOwnEndpoints(OwnEndpoints own)
+    {
+        foreach (var endpoint in own.Started.Nodes) _endpoints[endpoint.Node] = endpoint.Endpoint;
+        own.ReplyTo.Tell(own.Started);
+    }
+
+    private async Task<NodesStarted> EndpointsAsync(IReadOnlyList<int> nodes)
+    {
+        var endpoints = new List<NodeEndpoint>();
+        foreach (int node in nodes)
+        {
+            var manager = _nodes[node].Manager;
+            var deadline = DateTime.UtcNow + AskTimeout;
+            while (true)
+            {
+                var listening = await manager.Ask<ListeningOn>(GetListenEndpoints.Instance, AskTimeout);
+                if (listening.Endpoints.Count > 0)
+                {
+                    endpoints.Add(new NodeEndpoint(node, listening.Endpoints[0].ToString()));
+                    break;
+                }
+                if (DateTime.UtcNow > deadline) throw new TimeoutException($"node {node} did not bind its listener");
+                await Task.Delay(20);
+            }
+        }
+        return new NodesStarted(_worker, endpoints);
+    }
+
+    private void OnLinkNodes(LinkNodes link)
+    {
+        foreach (var l in link.Links)
+        {
+            _links.Add(l);
+            _endpoints[l.To] = l.ToEndpoint;
+            if (_nodes.TryGetValue(l.From, out var node)) node.Manager.Tell(new AddNode(IPEndPoint.Parse(l.ToEndpoint), Permanent: true));
+        }
+    }
+
+    private async Task<LinkStatus> LinkStatusAsync()
+    {
+        var nodes = new List<NodePeers>();
+        foreach (var (id, node) in _nodes)
+        {
+            var info = await node.Manager.Ask<PeerInfoList>(GetPeerInfo.Instance, AskTimeout);
+            nodes.Add(new NodePeers(id, [.. info.Peers.Select(p => LabNode.NodeOf(p.UserAgent)).OfType<int>().Distinct()]));
+        }
+        return new LinkStatus(_worker, nodes);
+    }
+
+    // ---- Injecting ------------------------------------------------------------------------------------------------------
+
+    private void OnInjectTransaction(InjectTransaction inject)
+    {
+        if (!_nodes.TryGetValue(inject.Node, out var node))
+        {
+            Sender.Tell(new Injected(inject.Node, ItemKind.Transaction, "", DateTimeOffset.UtcNow, $"node {inject.Node} is not running here"));
+            return;
+        }
+        Transaction tx;
+        try
+        {
+            tx = Transaction.Parse(inject.Transaction, WireEncoding.Base);
+        }
+        catch (WireException e)
+        {
+            Sender.Tell(new Injected(inject.Node, ItemKind.Transaction, "", DateTimeOffset.UtcNow, "undecodable transaction: " + e.Message));
+            return;
+        }
+        var at = DateTimeOffset.UtcNow;
+        node.Sync.Ask<TransactionSubmitted>(new SubmitTransaction(tx), AskTimeout)
+            .ContinueWith(t => t.IsCompletedSuccessfully
+                ? new Injected(inject.Node, ItemKind.Transaction, t.Result.Txid.ToString(), at, t.Result.Error)
+                : new Injected(inject.Node, ItemKind.Transaction, tx.Txid.ToString(), at, "the node did not answer: " + t.Exception?.GetBaseException().Message),
+                TaskContinuationOptions.ExecuteSynchronously)
+            .PipeTo(Sender);
+    }
+
+    private void OnInjectBlock(InjectBlock inject)
+    {
+        if (!_nodes.TryGetValue(inject.Node, out var node))
+        {
+            Sender.Tell(new Injected(inject.Node, ItemKind.Block, "", DateTimeOffset.UtcNow, $"node {inject.Node} is not running here"));
+            return;
+        }
+        var at = DateTimeOffset.UtcNow;
+        node.Sync.Ask<BlocksMined>(new MineBlocks(1, IncludePool: false), AskTimeout)
+            .ContinueWith(t => t.IsCompletedSuccessfully && t.Result.Hashes.Count == 1
+                ? new Injected(inject.Node, ItemKind.Block, t.Result.Hashes[0].ToString(), at, null)
+                : new Injected(inject.Node, ItemKind.Block, "", at, t.IsCompletedSuccessfully ? t.Result.Error : t.Exception?.GetBaseException().Message),
+                TaskContinuationOptions.ExecuteSynchronously)
+            .PipeTo(Sender);
+    }
+
+    // ---- Observing ------------------------------------------------------------------------------------------------------
+
+    private void OnSighting(Sighting sighting)
+    {
+        // First sightings only: a churned node that comes back and sees a block again does not see it "first".
+        if (_reported.Add((sighting.Node, sighting.Item))) _pending.Add(sighting);
+        if (_pending.Count >= 1_000) FlushSightings();
+    }
+
+    private void FlushSightings()
+    {
+        if (_pending.Count == 0) return;
+        _coordinator.Tell(new Seen(_worker, [.. _pending]));
+        _pending.Clear();
+    }
+
+    private async Task<WorkerReport> CollectAsync()
+    {
+        var announcements = new List<AnnouncementCount>();
+        var traffic = new List<NodeBytes>();
+        foreach (var (id, node) in _nodes)
+        {
+            var counts = await node.Observer.Ask<AnnouncementCounts>(GetAnnouncementCounts.Instance, AskTimeout);
+            announcements.AddRange(counts.Counts);
+            var totals = await node.Manager.Ask<NetTotalsAnswer>(GetNetTotals.Instance, AskTimeout);
+            var earlier = _earlierTraffic.GetValueOrDefault(id);
+            traffic.Add(new NodeBytes(id, earlier.Sent + totals.BytesSent, earlier.Received + totals.BytesReceived));
+        }
+        foreach (var (id, earlier) in _earlierTraffic.Where(e => !_nodes.ContainsKey(e.Key)))
+            traffic.Add(new NodeBytes(id, earlier.Sent, earlier.Received));
+        return new WorkerReport(_worker, announcements, traffic);
+    }
+
+    // ---- Faults ---------------------------------------------------------------------------------------------------------
+
+    private void Cut(IReadOnlyList<int> a, IReadOnlyList<int> b)
+    {
+        var groupA = a.ToHashSet();
+        var groupB = b.ToHashSet();
+        foreach (var link in LinksBetween(groupA, groupB))
+            if (_nodes.TryGetValue(link.From, out var node)) node.Manager.Tell(new RemoveNode(IPEndPoint.Parse(link.ToEndpoint)));
+        // Then drop whatever connection still joins the groups, in either direction (inbound ones too).
+        foreach (var (id, node) in _nodes)
+        {
+            var other = groupA.Contains(id) ? groupB : groupB.Contains(id) ? groupA : null;
+            if (other is null) continue;
+            var manager = node.Manager;
+            manager.Ask<PeerInfoList>(GetPeerInfo.Instance, AskTimeout).ContinueWith(t =>
+            {
+                if (!t.IsCompletedSuccessfully) return;
+                foreach (var peer in t.Result.Peers)
+                    if (LabNode.NodeOf(peer.UserAgent) is { } n && other.Contains(n))
+                        manager.Tell(new DisconnectPeerById(peer.Id, "lab: partition"));
+            }, TaskContinuationOptions.ExecuteSynchronously);
+        }
+        _log.Info("Cut the links between {A} and {B}", string.Join(",", a), string.Join(",", b));
+    }
+
+    private void Heal(IReadOnlyList<int> a, IReadOnlyList<int> b)
+    {
+        foreach (var link in LinksBetween(a.ToHashSet(), b.ToHashSet()))
+            if (_nodes.TryGetValue(link.From, out var node)) node.Manager.Tell(new AddNode(IPEndPoint.Parse(link.ToEndpoint), Permanent: true));
+        _log.Info("Healed the links between {A} and {B}", string.Join(",", a), string.Join(",", b));
+    }
+
+    private IEnumerable<NodeLink> LinksBetween(HashSet<int> a, HashSet<int> b) =>
+        _links.Where(l => (a.Contains(l.From) && b.Contains(l.To)) || (b.Contains(l.From) && a.Contains(l.To)));
+
+    private void OnStopNodes(StopLabNodes stop)
+    {
+        foreach (int id in stop.Nodes)
+        {
+            if (!_nodes.Remove(id, out var node)) continue;
+            // Keep what it sent so far: its traffic counts for the run even though its actors go.
+            node.Manager.Ask<NetTotalsAnswer>(GetNetTotals.Instance, AskTimeout)
+                .ContinueWith(t => new NodeTrafficBeforeStop(t.IsCompletedSuccessfully ? t.Result : null, node), TaskContinuationOptions.ExecuteSynchronously)
+                .PipeTo(Self);
+        }
+    }
+
+    private void OnTrafficBeforeStop(NodeTrafficBeforeStop stopped)
+    {
+        if (stopped.Totals is { } totals)
+        {
+            var earlier = _earlierTraffic.GetValueOrDefault(stopped.Node.Node);
+            _earlierTraffic[stopped.Node.Node] = (earlier.Sent + totals.BytesSent, earlier.Received + totals.BytesReceived);
+        }
+        stopped.Node.Stop(Context);
+        _log.Info("Node {Node} stopped (churn)", stopped.Node.Node);
+    }
+
+    private void OnRestartNodes(RestartLabNodes restart)
+    {
+        foreach (int id in restart.Nodes)
+        {
+            if (_nodes.ContainsKey(id) || !_settings.TryGetValue(id, out var settings)) continue;
+            // The same port: the other nodes' links point at it. A fresh data directory: it comes back empty.
+            var listen = _endpoints.TryGetValue(id, out var known) ? IPEndPoint.Parse(known) : settings.Listen;
+            var again = settings with { Listen = listen, DataDirectory = settings.DataDirectory + "-" + Guid.NewGuid().ToString("N")[..8] };
+            var node = LabNode.Start(Context, again, Self, suffix: "r" + Guid.NewGuid().ToString("N")[..6]);
+            _nodes[id] = node;
+            foreach (var link in _links.Where(l => l.From == id))
+                node.Manager.Tell(new AddNode(IPEndPoint.Parse(link.ToEndpoint), Permanent: true));
+            _log.Info("Node {Node} started again (churn) on {Listen}", id, listen);
+        }
+    }
+
+    private sealed record SayHello
+    {
+        public static SayHello Instance { get; } = new();
+    }
+
+    private sealed record Flush
+    {
+        public static Flush Instance { get; } = new();
+    }
+
+    private sealed record NodeTrafficBeforeStop(NetTotalsAnswer? Totals, LabNode Node);
+
+    private sealed record OwnEndpoints(NodesStarted Started, IActorRef ReplyTo);
+}
