@@ -12,7 +12,7 @@ namespace ActorNode.P2P.Tests.Peers;
 
 /// <summary>The PeerActor with a probe as its Akka.IO connection and probes as the connection manager and the sync
 /// actor. Time is virtual (TestScheduler): no sleeps.</summary>
-public sealed class PeerActorTests : Akka.TestKit.Xunit2.TestKit
+public sealed partial class PeerActorTests : Akka.TestKit.Xunit2.TestKit
 {
     private const uint Regtest = 0xDAB5BFFA;
     private static readonly IPEndPoint Remote = new(IPAddress.Loopback, 18444);
