@@ -61,7 +61,7 @@ public sealed class Topology
         }
 
         outbound = [.. outLists.Select(l => l.ToArray())];
-        inbound = [.. inLists.Select(l => l.OrderBy(x => x).ToArray())];
+        inbound = [.. inLists.Select(l => l.ToArray())]; // ascending: edges are sorted by From
         neighbours = [.. neighbourSets.Select(s => s.ToArray())];
         LinkCount = neighbours.Sum(n => n.Length) / 2;
         components = FindComponents();
