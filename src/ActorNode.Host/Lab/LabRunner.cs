@@ -69,11 +69,8 @@ internal static class LabRunner
             return Cli.UsageError;
         }
 
-        using var logger = new LoggerConfiguration().MinimumLevel.Information()
-            .WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss.fff} {Level:u3} {Message:lj}{NewLine}{Exception}",
-                formatProvider: System.Globalization.CultureInfo.InvariantCulture)
-            .WriteTo.File(Path.Combine(folder, "coordinator.log"), formatProvider: System.Globalization.CultureInfo.InvariantCulture)
-            .CreateLogger();
+        using var logger = LabLogging.Create("{Timestamp:HH:mm:ss.fff} {Level:u3} {Message:lj}{NewLine}{Exception}",
+            Path.Combine(folder, "coordinator.log"));
         Log.Logger = logger;
         var log = Log.ForContext(typeof(LabRunner));
 

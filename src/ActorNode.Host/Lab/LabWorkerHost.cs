@@ -23,10 +23,7 @@ internal static class LabWorkerHost
         }
         string hostname = lab.GetString("actornode.lab.hostname", "127.0.0.1");
         string data = Path.Combine(Path.GetTempPath(), $"actornode-lab-{Environment.ProcessId}-w{worker}");
-        using var logger = new LoggerConfiguration().MinimumLevel.Information()
-            .WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss.fff} {Level:u3} [worker " + worker + "] {Message:lj}{NewLine}{Exception}",
-                formatProvider: System.Globalization.CultureInfo.InvariantCulture)
-            .CreateLogger();
+        using var logger = LabLogging.Create("{Timestamp:HH:mm:ss.fff} {Level:u3} [worker " + worker + "] {Message:lj}{NewLine}{Exception}", null);
         Log.Logger = logger;
         var host = new HostBuilder().ConfigureServices(services => services.AddAkka(LabCluster.SystemName, (akka, _) =>
         {

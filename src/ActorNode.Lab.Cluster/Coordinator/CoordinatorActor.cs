@@ -59,6 +59,8 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
     private readonly Dictionary<int, WorkerReport> _reports = [];
     private readonly List<string> _notes = [];
     private readonly Dictionary<int, DateTimeOffset> _killedAt = [];
+    /// <summary>When churned nodes were down (To null: still down).</summary>
+    private readonly Dictionary<int, List<(DateTimeOffset From, DateTimeOffset? To)>> _downIntervals = [];
 
     private DateTimeOffset _startedAt;
     private int _eventsPlayed;
@@ -236,6 +238,7 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
     private void Running()
     {
         Receive<PlayEvent>(play => Play(_events[play.Index]));
+        Receive<RecheckDone>(_ => CheckDone());
         Receive<Injected>(OnInjected);
         Receive<TimeLimitReached>(_ => End(RunStatus.TimeLimit, $"the time limit of {_experiment.TimeLimit.TotalSeconds:0} s was reached"));
         Receive<LinkStatus>(_ => { });
@@ -275,12 +278,20 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
                 foreach (var group in stop.Nodes.GroupBy(WorkerOf))
                     if (LiveWorker(group.Key) is { } actor) actor.Tell(new StopLabNodes([.. group]));
                 _down.UnionWith(stop.Nodes);
+                foreach (int node in stop.Nodes)
+                {
+                    if (!_downIntervals.TryGetValue(node, out var intervals)) _downIntervals[node] = intervals = [];
+                    intervals.Add((DateTimeOffset.UtcNow, null));
+                }
                 _log.Info("Churn: nodes {Nodes} stopped", string.Join(",", stop.Nodes));
                 break;
             case PlannedEvent.RestartNodes restart:
                 foreach (var group in restart.Nodes.GroupBy(WorkerOf))
                     if (LiveWorker(group.Key) is { } actor) actor.Tell(new RestartLabNodes([.. group]));
                 _down.ExceptWith(restart.Nodes);
+                foreach (int node in restart.Nodes)
+                    if (_downIntervals.TryGetValue(node, out var intervals) && intervals[^1].To is null)
+                        intervals[^1] = (intervals[^1].From, DateTimeOffset.UtcNow);
                 _log.Info("Churn: nodes {Nodes} started again", string.Join(",", restart.Nodes));
                 break;
         }
@@ -357,9 +368,38 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
         foreach (var item in _injectionOrder)
         {
             var reached = _reachedBy.GetValueOrDefault(item);
-            if (reached is null || !expected.IsSubsetOf(reached)) return;
+            if (reached is not null && expected.Where(n => !MissedWhileDown(item, n)).All(reached.Contains)) continue;
+            if (IsStranded(item, expected)) continue;
+            return;
         }
-        End(RunStatus.Completed, $"every item reached all {expected.Count} live nodes");
+        var stranded = _injectionOrder.Count(i => IsStranded(i, expected));
+        End(RunStatus.Completed, stranded == 0
+            ? $"every item reached all {expected.Count} live nodes"
+            : $"every item reached all {expected.Count} live nodes, except {stranded} lost with their worker before any live node had them");
+    }
+
+    /// <summary>A transaction that spread while this node was churned out: a restarted node, like a restarted
+    /// bitcoind or btcd, does not fetch the pools of its peers, so it never gets it and the run does not wait for it
+    /// (blocks, which it syncs, are waited for).</summary>
+    private bool MissedWhileDown(string item, int node)
+    {
+        if (!_injections.TryGetValue(item, out var injection) || injection.Kind != ItemKind.Transaction) return false;
+        if (!_downIntervals.TryGetValue(node, out var intervals)) return false;
+        if (_sightings.ContainsKey((node, item))) return false;
+        return intervals.Any(i => i.To is not { } to || to > injection.At);
+    }
+
+    /// <summary>Time for a lost worker's last sightings to arrive before its items are judged.</summary>
+    private static readonly TimeSpan LossGrace = TimeSpan.FromSeconds(1);
+
+    /// <summary>An item whose origin's worker was lost (more than <see cref="LossGrace"/> ago) before any live node
+    /// reported it: no live node will ever get it, so the run does not wait for it.</summary>
+    private bool IsStranded(string item, HashSet<int> expected)
+    {
+        if (!_injections.TryGetValue(item, out var injection)) return false;
+        if (!_lost.TryGetValue(WorkerOf(injection.Node), out var lost) || DateTimeOffset.UtcNow - lost.At < LossGrace) return false;
+        var reached = _reachedBy.GetValueOrDefault(item);
+        return reached is null || !reached.Overlaps(expected);
     }
 
     // ---- Phase 4: collecting and ending ------------------------------------------------------------------------------
@@ -423,17 +463,35 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
             .OrderBy(o => o.FirstSeen)
             .ToList();
         var traffic = _reports.Values.SelectMany(r => r.Traffic).Select(t => new NodeTraffic(t.Node, t.Sent, t.Received)).OrderBy(t => t.Node).ToList();
+        var expected = ExpectedNodes();
+        var notes = new List<string>(_notes);
+        foreach (var item in _injectionOrder.Where(i => IsStranded(i, expected)))
+        {
+            var injection = _injections[item];
+            notes.Add($"{injection.Kind} {item} was injected at node {injection.Node}, whose worker was lost before any live node had it");
+        }
+        var missed = _injectionOrder.SelectMany(i => expected.Where(n => MissedWhileDown(i, n)).Select(n => (Item: i, Node: n))).ToList();
+        foreach (var group in missed.GroupBy(m => m.Node))
+            notes.Add($"node {group.Key} was churned out while {group.Count()} transactions spread and never got them (a restarted node does not fetch its peers' pools)");
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - _cpuAtStart;
         var wall = DateTimeOffset.UtcNow - (_startedAt == default ? DateTimeOffset.UtcNow : _startedAt);
         return new RunOutcome(status, reason, _startedAt, DateTimeOffset.UtcNow,
-            [.. _injectionOrder.Select(i => _injections[i])], observations, traffic, [.. _lost.Values.OrderBy(l => l.Worker)],
-            ExpectedNodes(), _topology.Edges, new Dictionary<int, TimeSpan>(_offsets), [.. _notes],
+            [.. _injectionOrder.Select(i => InjectedAt(_injections[i]))], observations, traffic, [.. _lost.Values.OrderBy(l => l.Worker)],
+            expected, _topology.Edges, new Dictionary<int, TimeSpan>(_offsets), notes,
             [
                 new("coordinator messages handled", _messages.ToString("N0")),
                 new("sightings received", _sightingCount.ToString("N0")),
                 new("coordinator process CPU", $"{cpu.TotalSeconds:0.00} s over {wall.TotalSeconds:0.0} s of run ({100 * cpu.TotalSeconds / Math.Max(wall.TotalSeconds, 0.001):0.0} % of one core)"),
             ]);
     }
+
+    /// <summary>An item exists from the moment its origin node accepted it (its own sighting, from no peer): for a
+    /// block that is after it was mined, which is not propagation. Without that sighting, the worker's time of the
+    /// request.</summary>
+    private Injection InjectedAt(Injection injection) =>
+        _sightings.TryGetValue((injection.Node, injection.Item), out var own) && own.FromNode is null
+            ? injection with { At = own.At }
+            : injection;
 
     // ---- Membership --------------------------------------------------------------------------------------------------
 
@@ -461,6 +519,8 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
             : how;
         var nodes = RunPlan.NodesOf(worker, _experiment.Nodes, _experiment.Workers);
         _lost[worker] = new WorkerLost(worker, now, reason, nodes);
+        if (_injectionsPending.GetValueOrDefault(worker) is > 0 and var unanswered)
+            _notes.Add($"{unanswered} injections sent to worker {worker}'s nodes got no answer: it was lost");
         _log.Warning("Worker {Worker} lost ({Reason}); its nodes {Nodes} are out of the run", worker, reason, string.Join(",", nodes));
         if (_startedAt == default)
         {
@@ -468,7 +528,11 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
             return;
         }
         if (_experiment.OnWorkerLoss == WorkerLossPolicy.Stop) End(RunStatus.StoppedWorkerLost, $"worker {worker} was lost ({reason}) and the experiment says stop");
-        else CheckDone(); // its unanswered injections no longer count
+        else
+        {
+            CheckDone(); // its unanswered injections no longer count
+            Timers.StartSingleTimer($"loss-{worker}", RecheckDone.Instance, LossGrace + TimeSpan.FromMilliseconds(200));
+        }
     }
 
     // ---- Helpers -----------------------------------------------------------------------------------------------------
@@ -505,6 +569,11 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
     }
 
     private sealed record PlayEvent(int Index);
+
+    private sealed record RecheckDone
+    {
+        public static RecheckDone Instance { get; } = new();
+    }
 
     private sealed record TimeLimitReached
     {

@@ -26,6 +26,7 @@ internal sealed class NodeObserverActor : ReceiveActor
         });
         Receive<ItemAnnounced>(announced =>
             _announcements[announced.Hash] = _announcements.GetValueOrDefault(announced.Hash) + 1);
+        Receive<ItemsSubscribed>(_ => { });
         Receive<GetAnnouncementCounts>(_ => Sender.Tell(new AnnouncementCounts(
             [.. _announcements.Select(a => new AnnouncementCount(_node, a.Key.ToString(), a.Value))])));
     }

@@ -1,0 +1,152 @@
+using System.Diagnostics;
+using System.Text;
+using ActorNode.Lab.Analysis;
+using ActorNode.Lab.Experiments;
+using ActorNode.Lab.Reports;
+using Xunit.Abstractions;
+
+namespace ActorNode.Host.Tests;
+
+/// <summary>The lab as a researcher runs it: <c>actornode lab</c> starts a coordinator and two worker processes joined
+/// by Akka.Cluster on 127.0.0.1, five nodes each, injects transactions and blocks, and writes a report.</summary>
+public sealed class LabRunTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly string _out = Path.Combine(Path.GetTempPath(), "actornode-lab-test-" + Guid.NewGuid().ToString("N")[..8]);
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_out, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    [Fact]
+    public async Task SmallRun_TwoWorkersFiveNodesEach_EveryNodeGetsEveryItem_AndTheReportHasItsFiguresAndPictures()
+    {
+        var experiment = Path.Combine(AppContext.BaseDirectory, "experiments", "small.conf");
+        var (exit, text, elapsed) = await RunLab(experiment, TimeSpan.FromMinutes(3));
+        Assert.True(exit == 0, $"exit {exit}\n{text}");
+        Assert.Contains("status: completed", text);
+
+        var folder = ReportFolder(text);
+        foreach (var file in new[] { "experiment.conf", "observations.jsonl", "summary.md", "coordinator.log", "worker-0.log", "worker-1.log" })
+            Assert.True(File.Exists(Path.Combine(folder, file)), file + " missing");
+        foreach (var picture in new[] { "cdf-transactions", "cdf-blocks", "hops", "topology" })
+        {
+            var png = File.ReadAllBytes(Path.Combine(folder, picture + ".png"));
+            Assert.True(png.Length > 5_000 && png[1] == (byte)'P' && png[2] == (byte)'N' && png[3] == (byte)'G', picture + ".png");
+            Assert.Contains("<svg", File.ReadAllText(Path.Combine(folder, picture + ".svg")));
+        }
+
+        // Every one of the 20 transactions and 3 blocks reached every one of the 10 nodes.
+        var log = ObservationLog.Read(Path.Combine(folder, "observations.jsonl"));
+        Assert.Equal(20, log.Injections.Count(i => i.Kind == ItemKind.Transaction));
+        Assert.Equal(3, log.Injections.Count(i => i.Kind == ItemKind.Block));
+        foreach (var injection in log.Injections)
+        {
+            var nodes = log.Observations.Where(o => o.Item == injection.Item).Select(o => o.Node).ToHashSet();
+            Assert.True(nodes.SetEquals(Enumerable.Range(0, 10)), $"{injection.Kind} {injection.Item} reached {string.Join(",", nodes.Order())}");
+            // Each node but the origin heard of it from another lab node, whose links it can follow back.
+            Assert.All(log.Observations.Where(o => o.Item == injection.Item && o.Node != injection.Node), o => Assert.NotNull(o.FromNode));
+        }
+        Assert.Empty(log.WorkersLost);
+        Assert.Equal(10, log.Traffic.Count);
+        Assert.All(log.Traffic, t => Assert.True(t.BytesSent > 0));
+
+        // The same analysis the summary shows: every item at 100 %, with its percentiles.
+        var analysis = PropagationAnalyzer.Analyze(log.Injections, log.Observations, log.Traffic, Enumerable.Range(0, 10).ToHashSet());
+        Assert.All(analysis.Items, i => Assert.True(i.To50 <= i.To90 && i.To90 <= i.To100 && i.To100 is not null, i.Item));
+        var summary = File.ReadAllText(Path.Combine(folder, "summary.md"));
+        Assert.Contains("**Status:** completed", summary);
+        Assert.Contains("| transaction | 20 | 20 |", summary);
+        Assert.Contains("| block | 3 | 3 |", summary);
+        output.WriteLine($"lab run took {elapsed.TotalSeconds:0.0} s");
+        output.WriteLine(summary);
+    }
+
+    [Fact]
+    public async Task KillingAWorkerMidRun_IsReported_AndTheRunStillEndsCleanly()
+    {
+        var experiment = Path.Combine(_out, "kill.conf");
+        Directory.CreateDirectory(_out);
+        File.WriteAllText(experiment, """
+            experiment {
+              name = kill
+              nodes = 10
+              workers = 2
+              seed = 3
+              time-limit = 30s
+              topology { kind = random, outbound = 3 }
+              node { trickle-interval = 100ms }
+              inject = [
+                { kind = transaction, count = 30, start = 500ms, interval = 150ms }
+                { kind = block, count = 3, start = 1s, interval = 1s }
+              ]
+              faults = [
+                { kind = kill-worker, at = 1500ms, worker = 1 }
+              ]
+            }
+            """);
+        var (exit, text, elapsed) = await RunLab(experiment, TimeSpan.FromMinutes(3));
+        // Completed (every item at every live node, items stranded on the dead worker aside) or ended at its time
+        // limit: either way with its report and a clear status, never hanging or crashing.
+        Assert.True(exit is 0 or 3, $"exit {exit}\n{text}");
+        Assert.Matches("status: (completed|time limit)", text);
+        Assert.True(elapsed < TimeSpan.FromSeconds(30 + 90 + 30 + 15 + 30), $"took {elapsed}");
+
+        var folder = ReportFolder(text);
+        var log = ObservationLog.Read(Path.Combine(folder, "observations.jsonl"));
+        var lost = Assert.Single(log.WorkersLost);
+        Assert.Equal(1, lost.Worker);
+        Assert.Equal([5, 6, 7, 8, 9], lost.Nodes);
+        Assert.Contains("killed by the experiment", lost.Reason);
+        var summary = File.ReadAllText(Path.Combine(folder, "summary.md"));
+        Assert.Contains("killed by the experiment", summary);
+        // The live nodes kept receiving what was injected at live nodes after the kill (1 s after the first injection).
+        var killedAt = log.Injections.Min(i => i.At) + TimeSpan.FromSeconds(1.2);
+        var late = log.Injections.Where(i => i.Node < 5 && i.At > killedAt).ToList();
+        Assert.NotEmpty(late);
+        foreach (var injection in late)
+        {
+            var nodes = log.Observations.Where(o => o.Item == injection.Item).Select(o => o.Node).ToHashSet();
+            Assert.True(Enumerable.Range(0, 5).All(nodes.Contains), $"{injection.Item} reached {string.Join(",", nodes.Order())}");
+        }
+        output.WriteLine($"kill run took {elapsed.TotalSeconds:0.0} s");
+        output.WriteLine(summary);
+    }
+
+    private async Task<(int Exit, string Output, TimeSpan Elapsed)> RunLab(string experiment, TimeSpan patience)
+    {
+        var text = new StringBuilder();
+        var watch = Stopwatch.StartNew();
+        using var process = NodeProcess.StartProgram(["lab", experiment, "--out", _out], text);
+        using var timeout = new CancellationTokenSource(patience);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"the lab run did not end within {patience}\n{text}");
+        }
+        process.WaitForExit(); // the output readers finish
+        string all;
+        lock (text) all = text.ToString();
+        output.WriteLine(all.Length > 20_000 ? all[^20_000..] : all);
+        return (process.ExitCode, all, watch.Elapsed);
+    }
+
+    private static string ReportFolder(string output)
+    {
+        var line = output.Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.StartsWith("report: ", StringComparison.Ordinal));
+        Assert.NotNull(line);
+        var folder = line["report: ".Length..];
+        Assert.True(Directory.Exists(folder), folder);
+        return folder;
+    }
+}
