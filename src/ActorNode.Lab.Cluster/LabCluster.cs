@@ -56,7 +56,7 @@ public static class LabCluster
             .WithActors((system, registry) =>
             {
                 var proxy = registry.Get<CoordinatorKey>();
-                registry.Register<WorkerKey>(system.ActorOf(WorkerActor.Props(worker, proxy, dataDirectory), $"worker-{worker}"));
+                registry.Register<WorkerKey>(system.ActorOf(WorkerActor.Props(worker, proxy, dataDirectory, System.Net.IPAddress.Parse(hostname)), $"worker-{worker}"));
             });
     }
 

@@ -92,6 +92,7 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
         _cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
         _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
             typeof(ClusterEvent.UnreachableMember), typeof(ClusterEvent.MemberRemoved));
+        // (ReachableMember needs no handling: a worker is only lost once removed, or killed by us.)
         Timers.StartSingleTimer("startup", new PhaseTimeout("the workers did not all join and start their nodes in time"), _settings.StartupTimeout);
         _log.Info("Experiment {Name}: {Nodes} nodes on {Workers} workers, {Links} links, {Events} events; waiting for the workers",
             _experiment.Name, _experiment.Nodes, _experiment.Workers, _topology.Edges.Count, _events.Count);
@@ -138,7 +139,7 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
     {
         foreach (var node in started.Nodes) _endpoints[node.Node] = node.Endpoint;
         if (!_workersStarted.Add(started.Worker)) return;
-        _log.Info("Worker {Worker} started nodes {Nodes}", started.Worker, string.Join(",", started.Nodes.Select(n => n.Node)));
+        _log.Info("Worker {Worker} started nodes {Nodes}", started.Worker, NodeRanges.Format(started.Nodes.Select(n => n.Node)));
         if (_workersStarted.Count < _experiment.Workers) return;
 
         Timers.Cancel("startup");
@@ -213,8 +214,15 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
         });
         Receive<NextProbe>(_ =>
         {
-            if (_probeRound < ClockProbes) SendProbes();
-            else StartRun();
+            // Five rounds, then more (up to 50: a loaded worker answers late) until every worker has answered one.
+            bool allAnswered = LiveWorkerIds().All(_bestProbe.ContainsKey);
+            if (_probeRound < ClockProbes || (!allAnswered && _probeRound < 10 * ClockProbes)) SendProbes();
+            else
+            {
+                foreach (int worker in LiveWorkerIds().Where(w => !_bestProbe.ContainsKey(w)))
+                    _notes.Add($"worker {worker} answered no clock probe: its times are taken as they are");
+                StartRun();
+            }
         });
         Receive<LinkStatus>(_ => { });
         Receive<WorkerHello>(_ => { });
@@ -268,11 +276,11 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
                 break;
             case PlannedEvent.Cut cut:
                 foreach (var actor in LiveWorkers()) actor.Tell(new CutLinks(cut.GroupA, cut.GroupB));
-                _log.Info("Partition: cut {A} from {B}", string.Join(",", cut.GroupA), string.Join(",", cut.GroupB));
+                _log.Info("Partition: cut {A} from {B}", NodeRanges.Format(cut.GroupA), NodeRanges.Format(cut.GroupB));
                 break;
             case PlannedEvent.Heal heal:
                 foreach (var actor in LiveWorkers()) actor.Tell(new HealLinks(heal.GroupA, heal.GroupB));
-                _log.Info("Partition healed: {A} and {B}", string.Join(",", heal.GroupA), string.Join(",", heal.GroupB));
+                _log.Info("Partition healed: {A} and {B}", NodeRanges.Format(heal.GroupA), NodeRanges.Format(heal.GroupB));
                 break;
             case PlannedEvent.StopNodes stop:
                 foreach (var group in stop.Nodes.GroupBy(WorkerOf))
@@ -283,7 +291,7 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
                     if (!_downIntervals.TryGetValue(node, out var intervals)) _downIntervals[node] = intervals = [];
                     intervals.Add((DateTimeOffset.UtcNow, null));
                 }
-                _log.Info("Churn: nodes {Nodes} stopped", string.Join(",", stop.Nodes));
+                _log.Info("Churn: nodes {Nodes} stopped", NodeRanges.Format(stop.Nodes));
                 break;
             case PlannedEvent.RestartNodes restart:
                 foreach (var group in restart.Nodes.GroupBy(WorkerOf))
@@ -292,7 +300,7 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
                 foreach (int node in restart.Nodes)
                     if (_downIntervals.TryGetValue(node, out var intervals) && intervals[^1].To is null)
                         intervals[^1] = (intervals[^1].From, DateTimeOffset.UtcNow);
-                _log.Info("Churn: nodes {Nodes} started again", string.Join(",", restart.Nodes));
+                _log.Info("Churn: nodes {Nodes} started again", NodeRanges.Format(restart.Nodes));
                 break;
         }
         CheckDone();
@@ -498,8 +506,15 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
     private void Common()
     {
         Receive<Seen>(OnSeen);
-        Receive<ClusterEvent.UnreachableMember>(u => OnWorkerGone(u.Member.Address, "unreachable"));
-        Receive<ClusterEvent.MemberRemoved>(r => OnWorkerGone(r.Member.Address, "removed from the cluster"));
+        Receive<ClusterEvent.UnreachableMember>(u =>
+        {
+            // Unreachable may pass (a busy worker answers heartbeats late): lost at once only when we killed it;
+            // otherwise when the cluster removes it (split-brain resolver, hocon/lab.conf).
+            if (_workerAddresses.TryGetValue(u.Member.Address, out int worker) && _killedAt.ContainsKey(worker))
+                OnWorkerGone(u.Member.Address, "unreachable");
+            else _log.Warning("Worker at {Address} is unreachable; waiting for the cluster's decision", u.Member.Address);
+        });
+        Receive<ClusterEvent.MemberRemoved>(r => OnWorkerGone(r.Member.Address, "unreachable, then removed from the cluster"));
         Receive<PhaseTimeout>(t =>
         {
             _notes.Add(t.Reason);
@@ -521,7 +536,7 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
         _lost[worker] = new WorkerLost(worker, now, reason, nodes);
         if (_injectionsPending.GetValueOrDefault(worker) is > 0 and var unanswered)
             _notes.Add($"{unanswered} injections sent to worker {worker}'s nodes got no answer: it was lost");
-        _log.Warning("Worker {Worker} lost ({Reason}); its nodes {Nodes} are out of the run", worker, reason, string.Join(",", nodes));
+        _log.Warning("Worker {Worker} lost ({Reason}); its nodes {Nodes} are out of the run", worker, reason, NodeRanges.Format(nodes));
         if (_startedAt == default)
         {
             Self.Tell(new PhaseTimeout($"worker {worker} was lost before the run started ({reason})"));

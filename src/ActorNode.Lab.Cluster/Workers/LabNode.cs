@@ -14,7 +14,8 @@ namespace ActorNode.Lab.Cluster.Workers;
 /// <summary>How a worker builds each of its nodes: a whole regtest ActorNode node (AddrBookActor, SyncActor with an
 /// in-memory block store, ConnManagerActor listening on 127.0.0.1), as the console node wires one, with the lab's
 /// knobs: the trickle interval, max peers, no automatic outbound (the topology's links are its permanent peers),
-/// fast redial, 127.0.0.0/8 never banned (every lab node shares that address), and a user agent that names the lab
+/// fast redial, no bans at all (every lab node on a machine shares its address: one misbehaving node must not cut
+/// off its neighbours on the same worker), and a user agent that names the lab
 /// node (BIP14 comment <c>(lab-node-17)</c>) so the others can tell who relayed what.</summary>
 internal sealed record LabNodeSettings(int Node, TimeSpan TrickleInterval, int MaxPeers, string DataDirectory, IPEndPoint Listen);
 
@@ -53,9 +54,12 @@ internal sealed record LabNode(int Node, IActorRef AddrBook, IActorRef Sync, IAc
             TargetOutbound = 0,
             MaxPeers = settings.MaxPeers,
             RetryDuration = TimeSpan.FromMilliseconds(500),
+            // Peers are a few hops away at most. Under load Akka.IO can lose a dial whose socket was reset before it
+            // completed (the connection actor dies without a CommandFailed): the timeout is what retries it.
+            DialTimeout = TimeSpan.FromSeconds(5),
             TrickleInterval = settings.TrickleInterval,
             UserAgent = UserAgentOf(settings.Node),
-            Whitelist = [IPNetwork.Parse("127.0.0.0/8")],
+            Bans = ActorNode.Connections.Bans.BanPolicy.Default with { Disabled = true },
             AddressScope = ActorNode.AddrBook.AddressScope.Loopback,
         }, book, sync), $"{prefix}-connmanager");
         sync.Tell(new UseConnManager(manager));

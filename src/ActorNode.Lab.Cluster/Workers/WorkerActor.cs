@@ -25,6 +25,8 @@ internal sealed class WorkerActor : ReceiveActor, IWithTimers
     private readonly int _worker;
     private readonly IActorRef _coordinator;
     private readonly string _dataDirectory;
+    /// <summary>The address the nodes accept peers on: the lab's hostname (127.0.0.1 unless the run spans machines).</summary>
+    private readonly IPAddress _listen;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<int, LabNode> _nodes = [];
     private readonly Dictionary<int, LabNodeSettings> _settings = [];
@@ -35,8 +37,9 @@ internal sealed class WorkerActor : ReceiveActor, IWithTimers
     private readonly List<Sighting> _pending = [];
     private readonly Dictionary<int, (long Sent, long Received)> _earlierTraffic = [];
 
-    public WorkerActor(int worker, IActorRef coordinator, string dataDirectory)
+    public WorkerActor(int worker, IActorRef coordinator, string dataDirectory, IPAddress listen)
     {
+        _listen = listen;
         _worker = worker;
         _coordinator = coordinator;
         _dataDirectory = dataDirectory;
@@ -80,8 +83,8 @@ internal sealed class WorkerActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(int worker, IActorRef coordinator, string dataDirectory) =>
-        Akka.Actor.Props.Create(() => new WorkerActor(worker, coordinator, dataDirectory));
+    public static Props Props(int worker, IActorRef coordinator, string dataDirectory, IPAddress listen) =>
+        Akka.Actor.Props.Create(() => new WorkerActor(worker, coordinator, dataDirectory, listen));
 
     protected override void PreStart()
     {
@@ -111,11 +114,11 @@ internal sealed class WorkerActor : ReceiveActor, IWithTimers
         foreach (int node in start.Nodes)
         {
             var settings = new LabNodeSettings(node, TimeSpan.FromMilliseconds(start.TrickleIntervalMs), start.MaxPeers,
-                Path.Combine(_dataDirectory, $"node-{node}"), new IPEndPoint(IPAddress.Loopback, 0));
+                Path.Combine(_dataDirectory, $"node-{node}"), new IPEndPoint(_listen, 0));
             _settings[node] = settings;
             _nodes[node] = LabNode.Start(Context, settings, Self);
         }
-        _log.Info("Started nodes {Nodes}", string.Join(",", start.Nodes));
+        _log.Info("Started nodes {Nodes}", NodeRanges.Format(start.Nodes));
         var replyTo = Sender;
         EndpointsAsync([.. start.Nodes]).ContinueWith(t => t.IsCompletedSuccessfully
                 ? new OwnEndpoints(t.Result, replyTo)
@@ -271,14 +274,14 @@ internal sealed class WorkerActor : ReceiveActor, IWithTimers
                         manager.Tell(new DisconnectPeerById(peer.Id, "lab: partition"));
             }, TaskContinuationOptions.ExecuteSynchronously);
         }
-        _log.Info("Cut the links between {A} and {B}", string.Join(",", a), string.Join(",", b));
+        _log.Info("Cut the links between {A} and {B}", NodeRanges.Format(a), NodeRanges.Format(b));
     }
 
     private void Heal(IReadOnlyList<int> a, IReadOnlyList<int> b)
     {
         foreach (var link in LinksBetween(a.ToHashSet(), b.ToHashSet()))
             if (_nodes.TryGetValue(link.From, out var node)) node.Manager.Tell(new AddNode(IPEndPoint.Parse(link.ToEndpoint), Permanent: true));
-        _log.Info("Healed the links between {A} and {B}", string.Join(",", a), string.Join(",", b));
+        _log.Info("Healed the links between {A} and {B}", NodeRanges.Format(a), NodeRanges.Format(b));
     }
 
     private IEnumerable<NodeLink> LinksBetween(HashSet<int> a, HashSet<int> b) =>

@@ -90,3 +90,13 @@ public sealed class RunPlanTests
         Assert.NotEqual(LabTransactions.Create(7, 3).Txid, LabTransactions.Create(8, 3).Txid);
     }
 }
+
+public sealed class NodeRangesTests
+{
+    [Theory]
+    [InlineData(new int[0], "none")]
+    [InlineData(new[] { 3 }, "3")]
+    [InlineData(new[] { 0, 1, 2, 3, 4 }, "0-4")]
+    [InlineData(new[] { 9, 0, 1, 2, 7, 10, 11, 2 }, "0-2, 7, 9-11")]
+    public void Format(int[] nodes, string expected) => Assert.Equal(expected, NodeRanges.Format(nodes));
+}
