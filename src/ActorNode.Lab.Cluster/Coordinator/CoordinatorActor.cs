@@ -233,7 +233,23 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
 
     private void StartRun()
     {
-        foreach (var (worker, probe) in _bestProbe) _offsets[worker] = probe.Offset;
+        foreach (var (worker, probe) in _bestProbe)
+        {
+            // The estimate is only good to half the round trip: an offset within that bound is not told apart from
+            // zero (a loaded machine answers probes late, one way more than the other).
+            var bound = probe.Rtt / 2;
+            if (probe.Offset.Duration() <= bound)
+            {
+                _offsets[worker] = TimeSpan.Zero;
+                if (bound > TimeSpan.FromMilliseconds(5))
+                    _notes.Add($"worker {worker}: clock offset {probe.Offset.TotalMilliseconds:0.#} ms is within its error bound (±{bound.TotalMilliseconds:0.#} ms, half the best of {_probeRound} probe round trips): taken as 0");
+            }
+            else
+            {
+                _offsets[worker] = probe.Offset;
+                if (probe.Offset.Duration() > TimeSpan.FromMilliseconds(1)) _notes.Add($"worker {worker}: clock offset {probe.Offset.TotalMilliseconds:0.#} ms ± {bound.TotalMilliseconds:0.#} ms, subtracted from its times");
+            }
+        }
         _startedAt = DateTimeOffset.UtcNow;
         _log.Info("Run started: {Links} of {Total} links up; clock offsets {Offsets}", _topology.Edges.Count - MissingLinks().Count,
             _topology.Edges.Count, string.Join(", ", _offsets.Select(o => $"worker {o.Key}: {o.Value.TotalMilliseconds:0.###} ms")));

@@ -49,7 +49,7 @@ internal sealed class WorkerActor : ReceiveActor, IWithTimers
         Receive<OwnEndpoints>(OnOwnEndpoints);
         Receive<Status.Failure>(failure => _log.Error(failure.Cause, "Starting the nodes failed"));
         Receive<LinkNodes>(OnLinkNodes);
-        Receive<GetLinkStatus>(_ => LinkStatusAsync().PipeTo(Sender));
+        Receive<GetLinkStatus>(_ => LinkStatusAsync([.. _nodes.Select(n => (n.Key, n.Value.Manager))]).PipeTo(Sender));
         Receive<ClockProbe>(probe => Sender.Tell(new ClockReply(_worker, probe.Sequence, probe.Sent, DateTimeOffset.UtcNow)));
         Receive<InjectTransaction>(OnInjectTransaction);
         Receive<InjectBlock>(OnInjectBlock);
@@ -63,7 +63,7 @@ internal sealed class WorkerActor : ReceiveActor, IWithTimers
         Receive<CollectReport>(_ =>
         {
             FlushSightings();
-            CollectAsync().PipeTo(Sender);
+            CollectAsync([.. _nodes.Values], new Dictionary<int, (long, long)>(_earlierTraffic)).PipeTo(Sender);
         });
         Receive<ExitNow>(_ =>
         {
@@ -108,7 +108,7 @@ internal sealed class WorkerActor : ReceiveActor, IWithTimers
         if (_settings.Count > 0)
         {
             // The coordinator asked again (our first answer crossed its retry): answer from what runs.
-            EndpointsAsync(_nodes.Keys.ToList()).PipeTo(Sender);
+            EndpointsAsync([.. _nodes.Select(n => (n.Key, n.Value.Manager))]).PipeTo(Sender);
             return;
         }
         foreach (int node in start.Nodes)
@@ -120,7 +120,7 @@ internal sealed class WorkerActor : ReceiveActor, IWithTimers
         }
         _log.Info("Started nodes {Nodes}", NodeRanges.Format(start.Nodes));
         var replyTo = Sender;
-        EndpointsAsync([.. start.Nodes]).ContinueWith(t => t.IsCompletedSuccessfully
+        EndpointsAsync([.. start.Nodes.Select(n => (n, _nodes[n].Manager))]).ContinueWith(t => t.IsCompletedSuccessfully
                 ? new OwnEndpoints(t.Result, replyTo)
                 : (object)new Status.Failure(t.Exception!.GetBaseException()), TaskContinuationOptions.ExecuteSynchronously)
             .PipeTo(Self);
@@ -132,12 +132,13 @@ internal sealed class WorkerActor : ReceiveActor, IWithTimers
         own.ReplyTo.Tell(own.Started);
     }
 
-    private async Task<NodesStarted> EndpointsAsync(IReadOnlyList<int> nodes)
+    // The async helpers below run partly outside the actor: they get what they need from its state up front.
+
+    private async Task<NodesStarted> EndpointsAsync(IReadOnlyList<(int Node, IActorRef Manager)> nodes)
     {
         var endpoints = new List<NodeEndpoint>();
-        foreach (int node in nodes)
+        foreach (var (node, manager) in nodes)
         {
-            var manager = _nodes[node].Manager;
             var deadline = DateTime.UtcNow + AskTimeout;
             while (true)
             {
@@ -164,12 +165,12 @@ internal sealed class WorkerActor : ReceiveActor, IWithTimers
         }
     }
 
-    private async Task<LinkStatus> LinkStatusAsync()
+    private async Task<LinkStatus> LinkStatusAsync(IReadOnlyList<(int Node, IActorRef Manager)> managers)
     {
         var nodes = new List<NodePeers>();
-        foreach (var (id, node) in _nodes)
+        foreach (var (id, manager) in managers)
         {
-            var info = await node.Manager.Ask<PeerInfoList>(GetPeerInfo.Instance, AskTimeout);
+            var info = await manager.Ask<PeerInfoList>(GetPeerInfo.Instance, AskTimeout);
             nodes.Add(new NodePeers(id, [.. info.Peers.Select(p => LabNode.NodeOf(p.UserAgent)).OfType<int>().Distinct()]));
         }
         return new LinkStatus(_worker, nodes);
@@ -235,19 +236,20 @@ internal sealed class WorkerActor : ReceiveActor, IWithTimers
         _pending.Clear();
     }
 
-    private async Task<WorkerReport> CollectAsync()
+    private async Task<WorkerReport> CollectAsync(IReadOnlyList<LabNode> running, Dictionary<int, (long Sent, long Received)> earlierTraffic)
     {
         var announcements = new List<AnnouncementCount>();
         var traffic = new List<NodeBytes>();
-        foreach (var (id, node) in _nodes)
+        foreach (var node in running)
         {
+            int id = node.Node;
             var counts = await node.Observer.Ask<AnnouncementCounts>(GetAnnouncementCounts.Instance, AskTimeout);
             announcements.AddRange(counts.Counts);
             var totals = await node.Manager.Ask<NetTotalsAnswer>(GetNetTotals.Instance, AskTimeout);
-            var earlier = _earlierTraffic.GetValueOrDefault(id);
+            var earlier = earlierTraffic.GetValueOrDefault(id);
             traffic.Add(new NodeBytes(id, earlier.Sent + totals.BytesSent, earlier.Received + totals.BytesReceived));
         }
-        foreach (var (id, earlier) in _earlierTraffic.Where(e => !_nodes.ContainsKey(e.Key)))
+        foreach (var (id, earlier) in earlierTraffic.Where(e => running.All(n => n.Node != e.Key)))
             traffic.Add(new NodeBytes(id, earlier.Sent, earlier.Received));
         return new WorkerReport(_worker, announcements, traffic);
     }
