@@ -9,11 +9,13 @@ namespace ActorNode.Host.Lab;
 /// singleton hand-over) only from warnings up: a run's log tells the run.</summary>
 internal static class LabLogging
 {
-    public static Logger Create(string consoleTemplate, string? file)
+    /// <summary><paramref name="nodeLevel"/>: the least level kept from the nodes' actors and Akka
+    /// (<c>actornode.lab.node-log-level</c>; warning unless a run is being debugged).</summary>
+    public static Logger Create(string consoleTemplate, string? file, LogEventLevel nodeLevel = LogEventLevel.Warning)
     {
         var configuration = new LoggerConfiguration()
             .MinimumLevel.Information()
-            .Filter.ByExcluding(e => e.Level < LogEventLevel.Warning && !IsLab(e))
+            .Filter.ByExcluding(e => e.Level < nodeLevel && !IsLab(e))
             .WriteTo.Console(outputTemplate: consoleTemplate, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
         if (file is not null)
             configuration = configuration.WriteTo.File(file, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
@@ -25,4 +27,15 @@ internal static class LabLogging
         e.Properties.TryGetValue(Constants.SourceContextPropertyName, out var value)
         && value is ScalarValue { Value: string source }
         && (source.StartsWith("ActorNode.Lab.", StringComparison.Ordinal) || source.StartsWith("ActorNode.Host.Lab.", StringComparison.Ordinal));
+}
+
+internal static class LabLogLevels
+{
+    /// <summary>info, warning or error (<c>actornode.lab.node-log-level</c>); anything else is warning.</summary>
+    public static LogEventLevel Parse(string? text) => text?.Trim().ToLowerInvariant() switch
+    {
+        "info" or "information" => LogEventLevel.Information,
+        "error" => LogEventLevel.Error,
+        _ => LogEventLevel.Warning,
+    };
 }

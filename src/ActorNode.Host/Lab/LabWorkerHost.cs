@@ -23,7 +23,8 @@ internal static class LabWorkerHost
         }
         string hostname = lab.GetString("actornode.lab.hostname", "127.0.0.1");
         string data = Path.Combine(Path.GetTempPath(), $"actornode-lab-{Environment.ProcessId}-w{worker}");
-        using var logger = LabLogging.Create("{Timestamp:HH:mm:ss.fff} {Level:u3} [worker " + worker + "] {Message:lj}{NewLine}{Exception}", null);
+        using var logger = LabLogging.Create("{Timestamp:HH:mm:ss.fff} {Level:u3} [worker " + worker + "] {Message:lj}{NewLine}{Exception}", null,
+            LabLogLevels.Parse(lab.GetString("actornode.lab.node-log-level", "warning")));
         Log.Logger = logger;
         var host = new HostBuilder().ConfigureServices(services => services.AddAkka(LabCluster.SystemName, (akka, _) =>
         {
