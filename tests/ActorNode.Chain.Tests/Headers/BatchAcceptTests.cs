@@ -94,3 +94,35 @@ public class BatchAcceptTests
         Assert.Equal(35, chain.BestHeader.Height);
     }
 }
+
+/// <summary><see cref="BlockNode.GetMedianTimePast"/> against the definition (btcd CalcPastMedianTime, Core
+/// GetMedianTimePast): sort the timestamps of the node and up to ten ancestors, take the one at index count / 2.
+/// </summary>
+public class MedianTimePastTests
+{
+    [Fact]
+    public void GetMedianTimePast_JitteredTimesAtEveryHeight_MatchesSortAndTakeMiddle()
+    {
+        var random = new Random(11);
+        var jitter = Enumerable.Range(0, 41).Select(_ => random.Next(-3000, 3000)).ToArray();
+        var chain = Constructed(ChainParams.Regtest, 40, h => ((uint)(1_600_000_000 + h * 600 + jitter[h]), RegtestBits));
+
+        for (int height = 0; height <= 40; height++)
+        {
+            var node = chain.Headers[height]!;
+            var window = new List<uint>();
+            for (var n = node; n is not null && window.Count < 11; n = n.Parent) window.Add(n.Timestamp);
+            var sorted = window.Order().ToList();
+            Assert.Equal(sorted[sorted.Count / 2], node.GetMedianTimePast());
+        }
+    }
+
+    [Fact]
+    public void GetMedianTimePast_FourBlocks_TakesTheUpperMiddle()
+    {
+        var (chain, _) = Regtest(3);
+
+        // Genesis and three blocks 600 s apart: sorted [t, t+600, t+1200, t+1800], index 4 / 2 = 2.
+        Assert.Equal(chain.Genesis.Timestamp + 1200, chain.BestHeader.GetMedianTimePast());
+    }
+}
