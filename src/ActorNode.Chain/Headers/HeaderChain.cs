@@ -472,34 +472,62 @@ public sealed class HeaderChain
         int restored = 0;
         string? error = null;
         var bestHeader = Genesis;
-        foreach (var entry in stored)
+        // In chunks, so that the hashes are computed many at a time (HeaderHasher) while the entries stream in.
+        const int Chunk = ChainView.MaxHeadersPerMessage;
+        var entries = new StoredHeader[Chunk];
+        var headers = new BlockHeader[Chunk];
+        var hashes = new Hash256[Chunk];
+        using var source = stored.GetEnumerator();
+        bool more = true;
+        BlockNode? previous = null;
+        while (more && error is null)
         {
-            var hash = entry.Header.GetHash();
-            if (_index.ContainsKey(hash))
+            int count = 0;
+            while (count < Chunk && (more = source.MoveNext()))
             {
+                entries[count] = source.Current;
+                headers[count] = entries[count].Header;
+                count++;
+            }
+            HeaderHasher.Hash(headers.AsSpan(0, count), hashes);
+            for (int k = 0; k < count; k++)
+            {
+                var entry = entries[k];
+                var hash = hashes[k];
+                // One lookup for "already restored?" and the insert; the slot is removed again on an error.
+                ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_index, hash, out bool exists);
+                if (exists)
+                {
+                    restored++;
+                    continue;
+                }
+                // Entries come in height order: the parent is most often the entry just before.
+                var parent = previous is not null && previous.Hash == entry.Header.PreviousBlock
+                    ? previous : Find(entry.Header.PreviousBlock);
+                if (parent is null)
+                {
+                    _index.Remove(hash);
+                    error = $"stored header {hash} at height {entry.Height}: its parent {entry.Header.PreviousBlock} is not among the headers before it";
+                    break;
+                }
+                if (parent.Height + 1 != entry.Height)
+                {
+                    _index.Remove(hash);
+                    error = $"stored header {hash}: height {entry.Height}, but its parent is at {parent.Height}";
+                    break;
+                }
+                var status = (entry.Status | BlockStatus.HeaderValid) & ~BlockStatus.InvalidAncestor;
+                if (parent.IsInvalid) status |= BlockStatus.InvalidAncestor;
+                var node = new BlockNode(entry.Header, hash, parent, WorkOf(entry.Header.Bits), _sequence++)
+                {
+                    Status = status,
+                };
+                slot = node;
+                previous = node;
+                added.Add(node);
                 restored++;
-                continue;
+                if (!node.IsInvalid && node.ChainWork > bestHeader.ChainWork) bestHeader = node;
             }
-            if (!_index.TryGetValue(entry.Header.PreviousBlock, out var parent))
-            {
-                error = $"stored header {hash} at height {entry.Height}: its parent {entry.Header.PreviousBlock} is not among the headers before it";
-                break;
-            }
-            if (parent.Height + 1 != entry.Height)
-            {
-                error = $"stored header {hash}: height {entry.Height}, but its parent is at {parent.Height}";
-                break;
-            }
-            var status = (entry.Status | BlockStatus.HeaderValid) & ~BlockStatus.InvalidAncestor;
-            if (parent.IsInvalid) status |= BlockStatus.InvalidAncestor;
-            var node = new BlockNode(entry.Header, hash, parent, WorkOf(entry.Header.Bits), _sequence++)
-            {
-                Status = status,
-            };
-            _index.Add(hash, node);
-            added.Add(node);
-            restored++;
-            if (!node.IsInvalid && node.ChainWork > bestHeader.ChainWork) bestHeader = node;
         }
 
         Headers.SetTip(bestHeader);

@@ -126,3 +126,42 @@ public class MedianTimePastTests
         Assert.Equal(chain.Genesis.Timestamp + 1200, chain.BestHeader.GetMedianTimePast());
     }
 }
+
+/// <summary>Restore hashes its entries in chunks of 2,000: chains longer than a chunk, and errors past the first
+/// chunk.</summary>
+public class RestoreChunkTests
+{
+    [Fact]
+    public void Restore_MoreThanOneChunk_SameIndexAsProcessHeaders()
+    {
+        var (source, headers) = Regtest(4500);
+        var entries = headers.Select((h, i) => new StoredHeader(h, i + 1, BlockStatus.HeaderValid)).ToList();
+
+        var restored = new HeaderChain(ChainParams.Regtest, LateClock);
+        var result = restored.Restore(entries);
+
+        Assert.True(result.IsSuccess, result.Error);
+        Assert.Equal(4500, result.Restored);
+        Assert.Equal(source.Count, restored.Count);
+        Assert.Equal(source.BestHeader.Hash, restored.BestHeader.Hash);
+        Assert.Equal(source.BestHeader.ChainWork, restored.BestHeader.ChainWork);
+        Assert.Equal(source.Headers[2001]!.Hash, restored.Headers[2001]!.Hash);
+    }
+
+    [Fact]
+    public void Restore_BrokenLinkInTheThirdChunk_StopsThere()
+    {
+        var (_, headers) = Regtest(4500);
+        var entries = headers.Select((h, i) => new StoredHeader(h, i + 1, BlockStatus.HeaderValid)).ToList();
+        entries.RemoveAt(4100); // height 4101 lost: 4102 no longer links
+
+        var restored = new HeaderChain(ChainParams.Regtest, LateClock);
+        var result = restored.Restore(entries);
+
+        Assert.False(result.IsSuccess);
+        Assert.Equal(4100, result.Restored);
+        Assert.Contains(headers[4101].GetHash().ToString(), result.Error);
+        Assert.Equal(4101, restored.Count);
+        Assert.Equal(4100, restored.BestHeader.Height);
+    }
+}
