@@ -24,7 +24,10 @@ public sealed class HeaderChain
 
     private const int WorkCacheLimit = 4096;
 
-    private readonly Dictionary<Hash256, BlockNode> _index = [];
+    // The block index: a set of nodes keyed by their hash (16 bytes an entry, against 48 for a dictionary from
+    // Hash256 to node), looked up by hash through an alternate lookup.
+    private readonly HashSet<BlockNode> _index = new(NodeHashComparer.Instance);
+    private readonly HashSet<BlockNode>.AlternateLookup<Hash256> _byHash;
     private readonly Dictionary<int, Hash256> _checkpoints = [];
     private readonly Dictionary<uint, UInt256> _workCache = [];
     private readonly Dictionary<BlockNode, List<BlockNode>> _unlinked = new(ReferenceEqualityComparer.Instance);
@@ -56,7 +59,8 @@ public sealed class HeaderChain
             Status = BlockStatus.HeaderValid | BlockStatus.DataStored,
             HasChainData = true,
         };
-        _index.Add(genesis.Hash, genesis);
+        _byHash = _index.GetAlternateLookup<Hash256>();
+        _index.Add(genesis);
         Headers = new ChainView(genesis, Find);
         Blocks = new ChainView(genesis, Find);
     }
@@ -93,11 +97,11 @@ public sealed class HeaderChain
     /// rules without mining them at real difficulty.</summary>
     internal bool SkipProofOfWorkForTests { get; set; }
 
-    public BlockNode? Find(Hash256 hash) => _index.GetValueOrDefault(hash);
+    public BlockNode? Find(Hash256 hash) => _byHash.TryGetValue(hash, out var node) ? node : null;
 
-    public bool TryGetNode(Hash256 hash, out BlockNode node) => _index.TryGetValue(hash, out node!);
+    public bool TryGetNode(Hash256 hash, out BlockNode node) => _byHash.TryGetValue(hash, out node!);
 
-    public bool Contains(Hash256 hash) => _index.ContainsKey(hash);
+    public bool Contains(Hash256 hash) => _byHash.Contains(hash);
 
     /// <summary>The work of a block with these bits, 2^256 / (target + 1) (btcd CalcWork, Core GetBlockProof);
     /// cached, as bits change once per 2016 blocks.</summary>
@@ -199,16 +203,14 @@ public sealed class HeaderChain
         for (; i < headers.Length; i++)
         {
             ref readonly var header = ref headers[i];
-            // One lookup for "already known?" and the insert: the slot is filled below, or removed if refused.
-            ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_index, hashes[i], out bool known);
-            if (known)
+            if (_byHash.TryGetValue(hashes[i], out var known))
             {
-                if (slot!.IsInvalid)
+                if (known.IsInvalid)
                 {
                     reason = HeaderRejectReason.KnownInvalid;
                     break;
                 }
-                last = slot;
+                last = known;
                 accepted++;
                 continue;
             }
@@ -219,17 +221,13 @@ public sealed class HeaderChain
                 reason = HeaderRejectReason.BelowMinimumWork;
             else reason = CheckHeader(header, hashes[i], parent, maxTime);
             checkMinimumWork = false;
-            if (reason != HeaderRejectReason.None)
-            {
-                _index.Remove(hashes[i]);
-                break;
-            }
+            if (reason != HeaderRejectReason.None) break;
 
             var node = new BlockNode(header, hashes[i], parent!, WorkOf(header.Bits), _sequence++, Headers)
             {
                 Status = BlockStatus.HeaderValid,
             };
-            slot = node;
+            _index.Add(node);
             last = node;
             accepted++;
             added++;
@@ -254,8 +252,7 @@ public sealed class HeaderChain
         if (parent.ChainWork >= MinimumChainWork) return true;
         var work = parent.ChainWork;
         for (int i = from; i < headers.Length; i++) work += WorkOf(headers[i].Bits);
-        // Find, not Contains: Accept holds an empty slot for the header being checked.
-        return work >= MinimumChainWork || Find(lastHash) is not null;
+        return work >= MinimumChainWork || Contains(lastHash);
     }
 
     /// <summary>The latest timestamp a header may carry now: our clock plus <see cref="NetworkTimeOffset"/> plus
@@ -369,7 +366,7 @@ public sealed class HeaderChain
     /// first).</exception>
     public BlockTipChange? MarkBlockStored(Hash256 hash)
     {
-        if (!_index.TryGetValue(hash, out var node))
+        if (!_byHash.TryGetValue(hash, out var node))
             throw new ArgumentException($"block {hash} is not in the index", nameof(hash));
         if (node.HasData) return null;
         node.Status |= BlockStatus.DataStored;
@@ -398,12 +395,12 @@ public sealed class HeaderChain
     /// move off them if they were on them. Returns the change of the best block tip, if any.</summary>
     public BlockTipChange? MarkBlockInvalid(Hash256 hash)
     {
-        if (!_index.TryGetValue(hash, out var node))
+        if (!_byHash.TryGetValue(hash, out var node))
             throw new ArgumentException($"block {hash} is not in the index", nameof(hash));
         if (node.Parent is null) throw new ArgumentException("genesis cannot be invalid", nameof(hash));
         if ((node.Status & BlockStatus.Invalid) != 0) return null;
         node.Status |= BlockStatus.Invalid;
-        foreach (var n in _index.Values)
+        foreach (var n in _index)
         {
             if (n.Height > node.Height && (n.Status & BlockStatus.InvalidAncestor) == 0 && n.Descends(node))
                 n.Status |= BlockStatus.InvalidAncestor;
@@ -422,7 +419,7 @@ public sealed class HeaderChain
     private BlockNode FindBest(Func<BlockNode, bool> filter)
     {
         var best = Genesis;
-        foreach (var n in _index.Values)
+        foreach (var n in _index)
         {
             if (n.IsInvalid || !filter(n)) continue;
             int c = n.ChainWork.CompareTo(best.ChainWork);
@@ -493,9 +490,7 @@ public sealed class HeaderChain
             {
                 var entry = entries[k];
                 var hash = hashes[k];
-                // One lookup for "already restored?" and the insert; the slot is removed again on an error.
-                ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_index, hash, out bool exists);
-                if (exists)
+                if (_byHash.Contains(hash))
                 {
                     restored++;
                     continue;
@@ -505,13 +500,11 @@ public sealed class HeaderChain
                     ? previous : Find(entry.Header.PreviousBlock);
                 if (parent is null)
                 {
-                    _index.Remove(hash);
                     error = $"stored header {hash} at height {entry.Height}: its parent {entry.Header.PreviousBlock} is not among the headers before it";
                     break;
                 }
                 if (parent.Height + 1 != entry.Height)
                 {
-                    _index.Remove(hash);
                     error = $"stored header {hash}: height {entry.Height}, but its parent is at {parent.Height}";
                     break;
                 }
@@ -521,7 +514,7 @@ public sealed class HeaderChain
                 {
                     Status = status,
                 };
-                slot = node;
+                _index.Add(node);
                 previous = node;
                 added.Add(node);
                 restored++;
@@ -551,5 +544,22 @@ public sealed class HeaderChain
     }
 
     /// <summary>Every node of the index, for the block store to persist or for diagnostics.</summary>
-    public IEnumerable<BlockNode> Nodes => _index.Values;
+    public IEnumerable<BlockNode> Nodes => _index;
+
+    /// <summary>Nodes are equal when their hashes are; a hash finds its node (the alternate lookup).</summary>
+    private sealed class NodeHashComparer : IEqualityComparer<BlockNode>, IAlternateEqualityComparer<Hash256, BlockNode>
+    {
+        public static readonly NodeHashComparer Instance = new();
+
+        public bool Equals(BlockNode? x, BlockNode? y) =>
+            ReferenceEquals(x, y) || (x is not null && y is not null && x.Hash == y.Hash);
+
+        public int GetHashCode(BlockNode node) => node.Hash.GetHashCode();
+
+        public bool Equals(Hash256 hash, BlockNode node) => node.Hash == hash;
+
+        public int GetHashCode(Hash256 hash) => hash.GetHashCode();
+
+        public BlockNode Create(Hash256 hash) => throw new NotSupportedException("index nodes are added whole");
+    }
 }
