@@ -194,7 +194,7 @@ public sealed class HeaderChain
     {
         long maxTime = MaxTimestamp();
         // The index is not pre-sized from the batch: measured, growing it ahead of need (still doubling) ended at a
-        // larger table and allocated 32 more bytes per header than the dictionary's own doubling.
+        // larger table and allocated more per header than letting it double by itself.
         int accepted = 0, added = 0;
         bool newBest = false;
         BlockNode? last = null;
