@@ -95,13 +95,19 @@ public sealed class BlockNode
     /// GetMedianTimePast): a new child must be strictly later.</summary>
     public uint GetMedianTimePast()
     {
+        // Insertion sort, descending, as the ancestors are read newest first: timestamps mostly fall going back,
+        // so most values go straight to the end (a per-header hot path; a general sort costs several times more).
         Span<uint> times = stackalloc uint[MedianTimeBlocks];
         int count = 0;
         for (BlockNode? n = this; n is not null && count < MedianTimeBlocks; n = n.Parent)
-            times[count++] = n.Timestamp;
-        var used = times[..count];
-        used.Sort();
-        return used[count / 2];
+        {
+            uint time = n.Timestamp;
+            int j = count++;
+            for (; j > 0 && times[j - 1] < time; j--) times[j] = times[j - 1];
+            times[j] = time;
+        }
+        // The element at count / 2 in ascending order (the upper median when count is even, as btcd and Core).
+        return times[count - 1 - count / 2];
     }
 
     /// <summary>Blocks in the median-time-past window (btcd medianTimeBlocks, Core's 11).</summary>

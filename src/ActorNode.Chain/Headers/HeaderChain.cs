@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using ActorNode.Wire.Primitives;
 
 namespace ActorNode.Chain.Headers;
@@ -23,7 +24,10 @@ public sealed class HeaderChain
 
     private const int WorkCacheLimit = 4096;
 
-    private readonly Dictionary<Hash256, BlockNode> _index = [];
+    // The block index: a set of nodes keyed by their hash (16 bytes an entry, against 48 for a dictionary from
+    // Hash256 to node), looked up by hash through an alternate lookup.
+    private readonly HashSet<BlockNode> _index = new(NodeHashComparer.Instance);
+    private readonly HashSet<BlockNode>.AlternateLookup<Hash256> _byHash;
     private readonly Dictionary<int, Hash256> _checkpoints = [];
     private readonly Dictionary<uint, UInt256> _workCache = [];
     private readonly Dictionary<BlockNode, List<BlockNode>> _unlinked = new(ReferenceEqualityComparer.Instance);
@@ -55,7 +59,8 @@ public sealed class HeaderChain
             Status = BlockStatus.HeaderValid | BlockStatus.DataStored,
             HasChainData = true,
         };
-        _index.Add(genesis.Hash, genesis);
+        _byHash = _index.GetAlternateLookup<Hash256>();
+        _index.Add(genesis);
         Headers = new ChainView(genesis, Find);
         Blocks = new ChainView(genesis, Find);
     }
@@ -92,11 +97,11 @@ public sealed class HeaderChain
     /// rules without mining them at real difficulty.</summary>
     internal bool SkipProofOfWorkForTests { get; set; }
 
-    public BlockNode? Find(Hash256 hash) => _index.GetValueOrDefault(hash);
+    public BlockNode? Find(Hash256 hash) => _byHash.TryGetValue(hash, out var node) ? node : null;
 
-    public bool TryGetNode(Hash256 hash, out BlockNode node) => _index.TryGetValue(hash, out node!);
+    public bool TryGetNode(Hash256 hash, out BlockNode node) => _byHash.TryGetValue(hash, out node!);
 
-    public bool Contains(Hash256 hash) => _index.ContainsKey(hash);
+    public bool Contains(Hash256 hash) => _byHash.Contains(hash);
 
     /// <summary>The work of a block with these bits, 2^256 / (target + 1) (btcd CalcWork, Core GetBlockProof);
     /// cached, as bits change once per 2016 blocks.</summary>
@@ -111,6 +116,11 @@ public sealed class HeaderChain
 
     private UInt256 _lastWork;
     private uint _lastWorkBits;
+
+    // The target of the last bits decoded by CheckHeader (bits change once per 2016 blocks on mainnet).
+    private UInt256 _lastTarget;
+    private uint _lastTargetBits;
+    private bool _lastTargetValid;
 
     private UInt256 ComputeWork(uint bits)
     {
@@ -146,13 +156,14 @@ public sealed class HeaderChain
     /// <summary>One header (a <c>headers</c> message of one, or a block's header).</summary>
     public HeadersResult ProcessHeader(in BlockHeader header) => ProcessHeaders([header]);
 
-    /// <summary>Hashes the batch and checks that it links up; a result when it does not.</summary>
+    /// <summary>Hashes the batch (all at once, <see cref="HeaderHasher"/>) and checks that it links up; a result when it
+    /// does not.</summary>
     internal static HeadersResult? HashAndLink(IReadOnlyList<BlockHeader> headers, Span<Hash256> hashes)
     {
-        for (int i = 0; i < headers.Count; i++)
+        HeaderHasher.Hash(headers, hashes);
+        for (int i = 1; i < headers.Count; i++)
         {
-            hashes[i] = headers[i].GetHash();
-            if (i > 0 && headers[i].PreviousBlock != hashes[i - 1])
+            if (headers[i].PreviousBlock != hashes[i - 1])
                 return new HeadersResult { Reason = HeaderRejectReason.NonContinuous, RejectedHash = hashes[i] };
         }
         return null;
@@ -162,35 +173,61 @@ public sealed class HeaderChain
     internal HeadersResult Accept(IReadOnlyList<BlockHeader> headers, ReadOnlySpan<Hash256> hashes, int start,
         bool checkMinimumWork)
     {
+        // The rules read each header several times: from a span, without an interface call and an 80-byte copy
+        // each time.
+        if (headers is List<BlockHeader> list) return Accept(CollectionsMarshal.AsSpan(list), hashes, start, checkMinimumWork);
+        if (headers is BlockHeader[] array) return Accept(array.AsSpan(), hashes, start, checkMinimumWork);
+        var copy = ArrayPool<BlockHeader>.Shared.Rent(headers.Count);
+        try
+        {
+            for (int i = 0; i < headers.Count; i++) copy[i] = headers[i];
+            return Accept(copy.AsSpan(0, headers.Count), hashes, start, checkMinimumWork);
+        }
+        finally
+        {
+            ArrayPool<BlockHeader>.Shared.Return(copy);
+        }
+    }
+
+    private HeadersResult Accept(ReadOnlySpan<BlockHeader> headers, ReadOnlySpan<Hash256> hashes, int start,
+        bool checkMinimumWork)
+    {
         long maxTime = MaxTimestamp();
+        // The index is not pre-sized from the batch: measured, growing it ahead of need (still doubling) ended at a
+        // larger table and allocated more per header than letting it double by itself.
         int accepted = 0, added = 0;
         bool newBest = false;
         BlockNode? last = null;
-        for (int i = start; i < headers.Count; i++)
+        var reason = HeaderRejectReason.None;
+        int i = start;
+        for (; i < headers.Length; i++)
         {
-            if (_index.TryGetValue(hashes[i], out var known))
+            ref readonly var header = ref headers[i];
+            if (_byHash.TryGetValue(hashes[i], out var known))
             {
-                if (known.IsInvalid) return Refused(HeaderRejectReason.KnownInvalid, hashes[i]);
+                if (known.IsInvalid)
+                {
+                    reason = HeaderRejectReason.KnownInvalid;
+                    break;
+                }
                 last = known;
                 accepted++;
                 continue;
             }
-            var parent = last ?? Find(headers[i].PreviousBlock);
-            if (parent is null) return Refused(HeaderRejectReason.Orphan, hashes[i]);
-            if (parent.IsInvalid) return Refused(HeaderRejectReason.KnownInvalid, hashes[i]);
-            if (checkMinimumWork)
-            {
-                checkMinimumWork = false;
-                if (!IsEnoughWork(parent, headers, i, hashes[^1])) return Refused(HeaderRejectReason.BelowMinimumWork, hashes[i]);
-            }
-            var reason = CheckHeader(headers[i], hashes[i], parent, maxTime);
-            if (reason != HeaderRejectReason.None) return Refused(reason, hashes[i]);
+            var parent = last ?? Find(header.PreviousBlock);
+            if (parent is null) reason = HeaderRejectReason.Orphan;
+            else if (parent.IsInvalid) reason = HeaderRejectReason.KnownInvalid;
+            else if (checkMinimumWork && !IsEnoughWork(parent, headers, i, hashes[^1]))
+                reason = HeaderRejectReason.BelowMinimumWork;
+            else reason = CheckHeader(header, hashes[i], parent, maxTime);
+            checkMinimumWork = false;
+            if (reason != HeaderRejectReason.None) break;
 
-            var node = new BlockNode(headers[i], hashes[i], parent, WorkOf(headers[i].Bits), _sequence++, Headers)
+            var node = new BlockNode(header, hashes[i], parent!, WorkOf(header.Bits), _sequence++, Headers)
             {
                 Status = BlockStatus.HeaderValid,
             };
-            _index.Add(node.Hash, node);
+            _index.Add(node);
             last = node;
             accepted++;
             added++;
@@ -203,23 +240,18 @@ public sealed class HeaderChain
         return new HeadersResult
         {
             Accepted = accepted, Added = added, Last = last, LastHash = last?.Hash, NewBestHeader = newBest,
-        };
-
-        HeadersResult Refused(HeaderRejectReason why, Hash256 rejected) => new()
-        {
-            Accepted = accepted, Added = added, Reason = why, RejectedHash = rejected, Last = last,
-            LastHash = last?.Hash, NewBestHeader = newBest,
+            Reason = reason, RejectedHash = reason == HeaderRejectReason.None ? null : hashes[i],
         };
     }
 
     /// <summary>Core's anti-DoS test (net_processing TryLowWorkHeadersSync): the work the chain would have after the
     /// whole batch — the parent's work plus the work the headers claim — must reach the minimum. A batch whose last
     /// header is already stored is not tested.</summary>
-    private bool IsEnoughWork(BlockNode parent, IReadOnlyList<BlockHeader> headers, int from, in Hash256 lastHash)
+    private bool IsEnoughWork(BlockNode parent, ReadOnlySpan<BlockHeader> headers, int from, in Hash256 lastHash)
     {
         if (parent.ChainWork >= MinimumChainWork) return true;
         var work = parent.ChainWork;
-        for (int i = from; i < headers.Count; i++) work += WorkOf(headers[i].Bits);
+        for (int i = from; i < headers.Length; i++) work += WorkOf(headers[i].Bits);
         return work >= MinimumChainWork || Contains(lastHash);
     }
 
@@ -239,9 +271,15 @@ public sealed class HeaderChain
     internal HeaderRejectReason CheckHeader(in BlockHeader header, in Hash256 hash, BlockNode parent, long maxTime)
     {
         // §8.1: the target is in range and the hash meets it (btcd checkProofOfWork, Core CheckProofOfWork).
-        var target = UInt256.FromCompact(header.Bits, out bool negative, out bool overflow);
-        if (negative || overflow || target.IsZero || target > _powLimit) return HeaderRejectReason.InvalidProofOfWork;
-        if (!SkipProofOfWorkForTests && UInt256.FromHash(hash) > target) return HeaderRejectReason.InvalidProofOfWork;
+        if (header.Bits != _lastTargetBits || !_lastTargetValid)
+        {
+            var decoded = UInt256.FromCompact(header.Bits, out bool negative, out bool overflow);
+            _lastTargetBits = header.Bits;
+            _lastTarget = decoded;
+            _lastTargetValid = !(negative || overflow || decoded.IsZero || decoded > _powLimit);
+            if (!_lastTargetValid) return HeaderRejectReason.InvalidProofOfWork;
+        }
+        if (!SkipProofOfWorkForTests && UInt256.FromHash(hash) > _lastTarget) return HeaderRejectReason.InvalidProofOfWork;
 
         // §8.2: the contextual rules (btcd checkBlockHeaderContext, Core ContextualCheckBlockHeader).
         int height = parent.Height + 1;
@@ -328,7 +366,7 @@ public sealed class HeaderChain
     /// first).</exception>
     public BlockTipChange? MarkBlockStored(Hash256 hash)
     {
-        if (!_index.TryGetValue(hash, out var node))
+        if (!_byHash.TryGetValue(hash, out var node))
             throw new ArgumentException($"block {hash} is not in the index", nameof(hash));
         if (node.HasData) return null;
         node.Status |= BlockStatus.DataStored;
@@ -357,12 +395,12 @@ public sealed class HeaderChain
     /// move off them if they were on them. Returns the change of the best block tip, if any.</summary>
     public BlockTipChange? MarkBlockInvalid(Hash256 hash)
     {
-        if (!_index.TryGetValue(hash, out var node))
+        if (!_byHash.TryGetValue(hash, out var node))
             throw new ArgumentException($"block {hash} is not in the index", nameof(hash));
         if (node.Parent is null) throw new ArgumentException("genesis cannot be invalid", nameof(hash));
         if ((node.Status & BlockStatus.Invalid) != 0) return null;
         node.Status |= BlockStatus.Invalid;
-        foreach (var n in _index.Values)
+        foreach (var n in _index)
         {
             if (n.Height > node.Height && (n.Status & BlockStatus.InvalidAncestor) == 0 && n.Descends(node))
                 n.Status |= BlockStatus.InvalidAncestor;
@@ -381,7 +419,7 @@ public sealed class HeaderChain
     private BlockNode FindBest(Func<BlockNode, bool> filter)
     {
         var best = Genesis;
-        foreach (var n in _index.Values)
+        foreach (var n in _index)
         {
             if (n.IsInvalid || !filter(n)) continue;
             int c = n.ChainWork.CompareTo(best.ChainWork);
@@ -430,34 +468,58 @@ public sealed class HeaderChain
         int restored = 0;
         string? error = null;
         var bestHeader = Genesis;
-        foreach (var entry in stored)
+        // In chunks, so that the hashes are computed many at a time (HeaderHasher) while the entries stream in.
+        const int Chunk = ChainView.MaxHeadersPerMessage;
+        var entries = new StoredHeader[Chunk];
+        var headers = new BlockHeader[Chunk];
+        var hashes = new Hash256[Chunk];
+        using var source = stored.GetEnumerator();
+        bool more = true;
+        BlockNode? previous = null;
+        while (more && error is null)
         {
-            var hash = entry.Header.GetHash();
-            if (_index.ContainsKey(hash))
+            int count = 0;
+            while (count < Chunk && (more = source.MoveNext()))
             {
+                entries[count] = source.Current;
+                headers[count] = entries[count].Header;
+                count++;
+            }
+            HeaderHasher.Hash(headers.AsSpan(0, count), hashes);
+            for (int k = 0; k < count; k++)
+            {
+                var entry = entries[k];
+                var hash = hashes[k];
+                if (_byHash.Contains(hash))
+                {
+                    restored++;
+                    continue;
+                }
+                // Entries come in height order: the parent is most often the entry just before.
+                var parent = previous is not null && previous.Hash == entry.Header.PreviousBlock
+                    ? previous : Find(entry.Header.PreviousBlock);
+                if (parent is null)
+                {
+                    error = $"stored header {hash} at height {entry.Height}: its parent {entry.Header.PreviousBlock} is not among the headers before it";
+                    break;
+                }
+                if (parent.Height + 1 != entry.Height)
+                {
+                    error = $"stored header {hash}: height {entry.Height}, but its parent is at {parent.Height}";
+                    break;
+                }
+                var status = (entry.Status | BlockStatus.HeaderValid) & ~BlockStatus.InvalidAncestor;
+                if (parent.IsInvalid) status |= BlockStatus.InvalidAncestor;
+                var node = new BlockNode(entry.Header, hash, parent, WorkOf(entry.Header.Bits), _sequence++)
+                {
+                    Status = status,
+                };
+                _index.Add(node);
+                previous = node;
+                added.Add(node);
                 restored++;
-                continue;
+                if (!node.IsInvalid && node.ChainWork > bestHeader.ChainWork) bestHeader = node;
             }
-            if (!_index.TryGetValue(entry.Header.PreviousBlock, out var parent))
-            {
-                error = $"stored header {hash} at height {entry.Height}: its parent {entry.Header.PreviousBlock} is not among the headers before it";
-                break;
-            }
-            if (parent.Height + 1 != entry.Height)
-            {
-                error = $"stored header {hash}: height {entry.Height}, but its parent is at {parent.Height}";
-                break;
-            }
-            var status = (entry.Status | BlockStatus.HeaderValid) & ~BlockStatus.InvalidAncestor;
-            if (parent.IsInvalid) status |= BlockStatus.InvalidAncestor;
-            var node = new BlockNode(entry.Header, hash, parent, WorkOf(entry.Header.Bits), _sequence++)
-            {
-                Status = status,
-            };
-            _index.Add(hash, node);
-            added.Add(node);
-            restored++;
-            if (!node.IsInvalid && node.ChainWork > bestHeader.ChainWork) bestHeader = node;
         }
 
         Headers.SetTip(bestHeader);
@@ -482,5 +544,22 @@ public sealed class HeaderChain
     }
 
     /// <summary>Every node of the index, for the block store to persist or for diagnostics.</summary>
-    public IEnumerable<BlockNode> Nodes => _index.Values;
+    public IEnumerable<BlockNode> Nodes => _index;
+
+    /// <summary>Nodes are equal when their hashes are; a hash finds its node (the alternate lookup).</summary>
+    private sealed class NodeHashComparer : IEqualityComparer<BlockNode>, IAlternateEqualityComparer<Hash256, BlockNode>
+    {
+        public static readonly NodeHashComparer Instance = new();
+
+        public bool Equals(BlockNode? x, BlockNode? y) =>
+            ReferenceEquals(x, y) || (x is not null && y is not null && x.Hash == y.Hash);
+
+        public int GetHashCode(BlockNode node) => node.Hash.GetHashCode();
+
+        public bool Equals(Hash256 hash, BlockNode node) => node.Hash == hash;
+
+        public int GetHashCode(Hash256 hash) => hash.GetHashCode();
+
+        public BlockNode Create(Hash256 hash) => throw new NotSupportedException("index nodes are added whole");
+    }
 }

@@ -1,4 +1,6 @@
+using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.InteropServices;
 using ActorNode.Wire.Primitives;
 
 namespace ActorNode.Chain.Headers;
@@ -32,13 +34,16 @@ public readonly struct UInt256 : IEquatable<UInt256>, IComparable<UInt256>
     /// <summary>A hash read as a 256-bit little-endian number, as the proof-of-work rule compares it.</summary>
     public static UInt256 FromHash(in Hash256 hash)
     {
-        Span<byte> bytes = stackalloc byte[Hash256.Size];
-        hash.CopyTo(bytes);
+        // Hash256 is its 32 bytes in internal order (on a little-endian machine): read them in place, without
+        // copying (a hot path).
+        Span<byte> copy = stackalloc byte[BitConverter.IsLittleEndian ? 0 : Hash256.Size];
+        if (!BitConverter.IsLittleEndian) hash.CopyTo(copy);
+        ReadOnlySpan<byte> bytes = BitConverter.IsLittleEndian ? MemoryMarshal.AsBytes(new ReadOnlySpan<Hash256>(in hash)) : copy;
         return new UInt256(
-            System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(bytes[24..]),
-            System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(bytes[16..]),
-            System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(bytes[8..]),
-            System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(bytes));
+            BinaryPrimitives.ReadUInt64LittleEndian(bytes[24..]),
+            BinaryPrimitives.ReadUInt64LittleEndian(bytes[16..]),
+            BinaryPrimitives.ReadUInt64LittleEndian(bytes[8..]),
+            BinaryPrimitives.ReadUInt64LittleEndian(bytes));
     }
 
     /// <summary>Decodes compact bits as Core's arith_uint256::SetCompact does: <paramref name="isNegative"/> when

@@ -24,6 +24,16 @@ public readonly struct Hash256 : IEquatable<Hash256>, IComparable<Hash256>
         _d = BinaryPrimitives.ReadUInt64LittleEndian(bytes[24..]);
     }
 
+    /// <summary>From the four little-endian 64-bit words of the 32 bytes (bytes 0–7 first), for
+    /// <see cref="HeaderHasher"/>.</summary>
+    internal Hash256(ulong a, ulong b, ulong c, ulong d)
+    {
+        _a = a;
+        _b = b;
+        _c = c;
+        _d = d;
+    }
+
     /// <summary>Writes the 32 bytes in internal order.</summary>
     public void CopyTo(Span<byte> destination)
     {

@@ -78,6 +78,10 @@ public class RestoreTests
         Assert.Contains(a[3].GetHash().ToString(), result.Error);
         Assert.Contains("parent", result.Error);
         Assert.Equal(2, restored.BestHeader.Height);
+        // The refused entry left nothing in the index (genesis and two restored).
+        Assert.Equal(3, restored.Count);
+        Assert.False(restored.Contains(a[3].GetHash()));
+        Assert.DoesNotContain(null, restored.Nodes);
     }
 
     [Fact]
@@ -87,11 +91,14 @@ public class RestoreTests
         var entries = Snapshot(chain);
         entries[1] = entries[1] with { Height = 7 };
 
-        var result = new HeaderChain(ChainParams.Regtest, LateClock).Restore(entries);
+        var restored = new HeaderChain(ChainParams.Regtest, LateClock);
+        var result = restored.Restore(entries);
 
         Assert.False(result.IsSuccess);
         Assert.Equal(1, result.Restored);
         Assert.Contains("height 7", result.Error);
+        Assert.Equal(2, restored.Count);
+        Assert.DoesNotContain(null, restored.Nodes);
     }
 
     [Fact]
