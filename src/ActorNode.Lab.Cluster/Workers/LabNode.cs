@@ -14,8 +14,8 @@ namespace ActorNode.Lab.Cluster.Workers;
 /// <summary>How a worker builds each of its nodes: a whole regtest ActorNode node (AddrBookActor, SyncActor with an
 /// in-memory block store, ConnManagerActor listening on 127.0.0.1), as the console node wires one, with the lab's
 /// knobs: the trickle interval, max peers, no automatic outbound (the topology's links are its permanent peers),
-/// fast redial, no bans at all (every lab node on a machine shares its address: one misbehaving node must not cut
-/// off its neighbours on the same worker), and a user agent that names the lab
+/// fast redial, no bans at all and every address whitelisted (every lab node on a machine shares its address: one
+/// misbehaving node must not cut off its neighbours on the same worker, nor slow handshakes refuse them), and a user agent that names the lab
 /// node (BIP14 comment <c>(lab-node-17)</c>) so the others can tell who relayed what.</summary>
 internal sealed record LabNodeSettings(int Node, TimeSpan TrickleInterval, int MaxPeers, string DataDirectory, IPEndPoint Listen);
 
@@ -60,6 +60,9 @@ internal sealed record LabNode(int Node, IActorRef AddrBook, IActorRef Sync, IAc
             TrickleInterval = settings.TrickleInterval,
             UserAgent = UserAgentOf(settings.Node),
             Bans = ActorNode.Connections.Bans.BanPolicy.Default with { Disabled = true },
+            // Every peer of a lab node is another lab node, many behind one address: trusted, so not held to the
+            // per-network limit of pending inbound handshakes (8 for all of 127.0.0.0/24 otherwise).
+            Whitelist = [IPNetwork.Parse("0.0.0.0/0"), IPNetwork.Parse("::/0")],
             AddressScope = ActorNode.AddrBook.AddressScope.Loopback,
         }, book, sync), $"{prefix}-connmanager");
         sync.Tell(new UseConnManager(manager));

@@ -246,17 +246,25 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
             Sender.Tell(Tcp.Abort.Instance);
             return;
         }
-        // The per-prefix check comes first: a newcomer it would refuse must not evict anyone.
-        if (!_admission.TryAdmit(remote.Address, out var ticket))
+        // The per-prefix check comes first: a newcomer it would refuse must not evict anyone. Whitelisted addresses
+        // (--whitelist: peers the operator trusts, Core's "noban" permission) are not held to it: many peers behind
+        // one trusted address (a lab worker's nodes, a LAN behind NAT) would otherwise be refused while handshakes
+        // are slow.
+        AdmissionTicket? ticket = null;
+        if (!_whitelist.Contains(remote.Address))
         {
-            _log.Debug("Refusing inbound {Remote}: too many pending handshakes from its network", remote);
-            Sender.Tell(Tcp.Abort.Instance);
-            return;
+            if (_admission.TryAdmit(remote.Address, out var admitted)) ticket = admitted;
+            else
+            {
+                _log.Debug("Refusing inbound {Remote}: too many pending handshakes from its network", remote);
+                Sender.Tell(Tcp.Abort.Instance);
+                return;
+            }
         }
         int inbound = _tally.InboundSlotsTaken;
         if (!_budget.CanAcceptInbound(inbound) && !EvictAnInboundPeer())
         {
-            _admission.Closed(ticket);
+            if (ticket is { } taken) _admission.Closed(taken);
             _log.Debug("Refusing inbound {Remote}: {Count} inbound peers is the limit and none can be evicted", remote, inbound);
             Sender.Tell(Tcp.Abort.Instance);
             return;

@@ -222,4 +222,20 @@ public sealed class HostileHandshakeTests(Xunit.Abstractions.ITestOutputHelper o
         await neighbour.PingAsync();
         await AssertUndisturbedAsync(node, honest, inbound: 3);
     }
+
+    [Fact]
+    public async Task SilentConnections_FromAWhitelistedNetwork_AreNotCapped()
+    {
+        // --whitelist is trust (Core's noban): many peers behind one trusted address, such as a lab worker's nodes,
+        // are not refused for the per-network limit of pending handshakes.
+        var node = await StartNodeAsync(configure: s => s with { Whitelist = [IPNetwork.Parse("127.0.0.0/8")] });
+        var silent = new List<RawPeer>();
+        for (int i = 0; i < 12; i++) silent.Add(await ConnectAsync(node, Hostile));
+        await AwaitAssertAsync(async () =>
+            Assert.Equal(12, (await node.Manager.Ask<PeerInfoList>(GetPeerInfo.Instance, Patience)).Peers.Count),
+            Patience, TimeSpan.FromMilliseconds(20));
+        var another = await ConnectAndHandshakeAsync(node, Neighbour);
+        await another.PingAsync();
+        foreach (var client in silent) await client.DisposeAsync();
+    }
 }
