@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using ActorNode.Lab.Analysis;
 using ActorNode.Lab.Experiments;
+using ActorNode.Lab.Observations;
 using ActorNode.Lab.Reports;
 using Xunit.Abstractions;
 
@@ -117,6 +118,61 @@ public sealed class LabRunTests(ITestOutputHelper output) : IDisposable
         }
         output.WriteLine($"kill run took {elapsed.TotalSeconds:0.0} s");
         output.WriteLine(summary);
+    }
+
+    [Fact]
+    public async Task APartition_HoldsBlocksBackUntilHealed_AndStrandsTransactions_AndAChurnedNodeCatchesUpOnBlocks()
+    {
+        var experiment = Path.Combine(_out, "partition.conf");
+        Directory.CreateDirectory(_out);
+        // A ring of 10 (node i dials i+1): cutting 0-4 from 5-9 cuts the links 4-5 and 9-0.
+        File.WriteAllText(experiment, """
+            experiment {
+              name = partition
+              nodes = 10
+              workers = 2
+              seed = 5
+              time-limit = 8s
+              topology { kind = ring }
+              node { trickle-interval = 50ms }
+              inject = [
+                { kind = transaction, count = 1, start = 500ms, interval = 0ms, node = 2 }
+                { kind = transaction, count = 1, start = 2s, interval = 0ms, node = 2 }
+                { kind = block, count = 1, start = 2.5s, interval = 0ms, node = 1 }
+              ]
+              faults = [
+                { kind = partition, at = 1s, heal-at = 4s, group-a = [0, 1, 2, 3, 4], group-b = [5, 6, 7, 8, 9] }
+                { kind = churn, at = 1s, downtime = 2s, nodes = [3] }
+              ]
+            }
+            """);
+        var (exit, text, _) = await RunLab(experiment, TimeSpan.FromMinutes(3));
+        // The transaction injected during the partition never reaches the other side (below): the run ends at its
+        // time limit, with its report.
+        Assert.True(exit == 3, $"exit {exit}\n{text}");
+        Assert.Contains("status: time limit", text);
+        var folder = ReportFolder(text);
+        var log = ObservationLog.Read(Path.Combine(folder, "observations.jsonl"));
+        Assert.Equal(3, log.Injections.Count);
+        var before = log.Injections[0];
+        var during = log.Injections.Single(i => i.Kind == ItemKind.Transaction && i != before);
+        var block = log.Injections.Single(i => i.Kind == ItemKind.Block);
+        HashSet<int> Reached(Injection item) => [.. log.Observations.Where(o => o.Item == item.Item).Select(o => o.Node)];
+        TimeSpan Delay(Injection item, int node) => log.Observations.Single(o => o.Item == item.Item && o.Node == node).FirstSeen - item.At;
+
+        // Before the cut, the first transaction went round the whole ring at once.
+        Assert.Equal(Enumerable.Range(0, 10).ToHashSet(), Reached(before));
+        Assert.All(Enumerable.Range(5, 5), n => Assert.True(Delay(before, n) < TimeSpan.FromSeconds(0.5), $"node {n}: {Delay(before, n)}"));
+        // During it, the second one reached only its side's nodes that were up and linked (3 was down, and 4 hangs
+        // on 3), and it never crossed after the heal: nodes announce a transaction when it arrives, not again to
+        // peers that connect later (as bitcoind and btcd).
+        Assert.Equal(new HashSet<int> { 0, 1, 2 }, Reached(during));
+        // The block, mined during the partition, reached its side at once and the other only after the heal
+        // (1.5 s after it was mined), and node 3, back from its churn, caught up on it.
+        Assert.Equal(Enumerable.Range(0, 10).ToHashSet(), Reached(block));
+        Assert.True(Delay(block, 2) < TimeSpan.FromSeconds(0.5), $"node 2: {Delay(block, 2)}");
+        Assert.All(Enumerable.Range(5, 5), n => Assert.True(Delay(block, n) > TimeSpan.FromSeconds(1.2), $"node {n}: {Delay(block, n)}"));
+        Assert.Contains("node 3 was churned out while 1 transactions spread", File.ReadAllText(Path.Combine(folder, "summary.md")));
     }
 
     private async Task<(int Exit, string Output, TimeSpan Elapsed)> RunLab(string experiment, TimeSpan patience)
