@@ -52,6 +52,11 @@ internal static class LabRunner
                 stderr.WriteLine($"error: --workers: {w} is outside 1..{experiment.Nodes}");
                 return Cli.UsageError;
             }
+            if (experiment.Faults.OfType<FaultSpec.KillWorker>().FirstOrDefault(k => k.Worker >= w) is { } kill)
+            {
+                stderr.WriteLine($"error: --workers: {w} workers, but the experiment kills worker {kill.Worker}");
+                return Cli.UsageError;
+            }
             experiment = experiment with { Workers = w };
         }
         if (!LabConfig.TryLoad(options.ConfigFile, stderr, out var lab)) return Cli.UsageError;
