@@ -49,7 +49,7 @@ public sealed class LabRunTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(3, log.Injections.Count(i => i.Kind == ItemKind.Block));
         foreach (var injection in log.Injections)
         {
-            var nodes = log.Observations.Where(o => o.Item == injection.Item).Select(o => o.Node).ToHashSet();
+            var nodes = Reached(log, injection);
             Assert.True(nodes.SetEquals(Enumerable.Range(0, 10)), $"{injection.Kind} {injection.Item} reached {string.Join(",", nodes.Order())}");
             // Each node but the origin heard of it from another lab node, whose links it can follow back.
             Assert.All(log.Observations.Where(o => o.Item == injection.Item && o.Node != injection.Node), o => Assert.NotNull(o.FromNode));
@@ -72,9 +72,7 @@ public sealed class LabRunTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task KillingAWorkerMidRun_IsReported_AndTheRunStillEndsCleanly()
     {
-        var experiment = Path.Combine(_out, "kill.conf");
-        Directory.CreateDirectory(_out);
-        File.WriteAllText(experiment, """
+        var experiment = WriteExperiment("kill.conf", """
             experiment {
               name = kill
               nodes = 10
@@ -113,7 +111,7 @@ public sealed class LabRunTests(ITestOutputHelper output) : IDisposable
         Assert.NotEmpty(late);
         foreach (var injection in late)
         {
-            var nodes = log.Observations.Where(o => o.Item == injection.Item).Select(o => o.Node).ToHashSet();
+            var nodes = Reached(log, injection);
             Assert.True(Enumerable.Range(0, 5).All(nodes.Contains), $"{injection.Item} reached {string.Join(",", nodes.Order())}");
         }
         output.WriteLine($"kill run took {elapsed.TotalSeconds:0.0} s");
@@ -123,10 +121,8 @@ public sealed class LabRunTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task APartition_HoldsBlocksBackUntilHealed_AndStrandsTransactions_AndAChurnedNodeCatchesUpOnBlocks()
     {
-        var experiment = Path.Combine(_out, "partition.conf");
-        Directory.CreateDirectory(_out);
         // A ring of 10 (node i dials i+1): cutting 0-4 from 5-9 cuts the links 4-5 and 9-0.
-        File.WriteAllText(experiment, """
+        var experiment = WriteExperiment("partition.conf", """
             experiment {
               name = partition
               nodes = 10
@@ -157,19 +153,18 @@ public sealed class LabRunTests(ITestOutputHelper output) : IDisposable
         var before = log.Injections[0];
         var during = log.Injections.Single(i => i.Kind == ItemKind.Transaction && i != before);
         var block = log.Injections.Single(i => i.Kind == ItemKind.Block);
-        HashSet<int> Reached(Injection item) => [.. log.Observations.Where(o => o.Item == item.Item).Select(o => o.Node)];
         TimeSpan Delay(Injection item, int node) => log.Observations.Single(o => o.Item == item.Item && o.Node == node).FirstSeen - item.At;
 
         // Before the cut, the first transaction went round the whole ring at once.
-        Assert.Equal(Enumerable.Range(0, 10).ToHashSet(), Reached(before));
+        Assert.Equal(Enumerable.Range(0, 10).ToHashSet(), Reached(log, before));
         Assert.All(Enumerable.Range(5, 5), n => Assert.True(Delay(before, n) < TimeSpan.FromSeconds(0.5), $"node {n}: {Delay(before, n)}"));
         // During it, the second one reached only its side's nodes that were up and linked (3 was down, and 4 hangs
         // on 3), and it never crossed after the heal: nodes announce a transaction when it arrives, not again to
         // peers that connect later (as bitcoind and btcd).
-        Assert.Equal(new HashSet<int> { 0, 1, 2 }, Reached(during));
+        Assert.Equal(new HashSet<int> { 0, 1, 2 }, Reached(log, during));
         // The block, mined during the partition, reached its side at once and the other only after the heal
         // (1.5 s after it was mined), and node 3, back from its churn, caught up on it.
-        Assert.Equal(Enumerable.Range(0, 10).ToHashSet(), Reached(block));
+        Assert.Equal(Enumerable.Range(0, 10).ToHashSet(), Reached(log, block));
         Assert.True(Delay(block, 2) < TimeSpan.FromSeconds(0.5), $"node 2: {Delay(block, 2)}");
         Assert.All(Enumerable.Range(5, 5), n => Assert.True(Delay(block, n) > TimeSpan.FromSeconds(1.2), $"node {n}: {Delay(block, n)}"));
         Assert.Contains("node 3 was churned out while 1 transactions spread", File.ReadAllText(Path.Combine(folder, "summary.md")));
@@ -195,6 +190,18 @@ public sealed class LabRunTests(ITestOutputHelper output) : IDisposable
         lock (text) all = text.ToString();
         output.WriteLine(all.Length > 20_000 ? all[^20_000..] : all);
         return (process.ExitCode, all, watch.Elapsed);
+    }
+
+    /// <summary>The nodes that had the item.</summary>
+    private static HashSet<int> Reached(ObservationLogContents log, Injection item) =>
+        [.. log.Observations.Where(o => o.Item == item.Item).Select(o => o.Node)];
+
+    private string WriteExperiment(string name, string text)
+    {
+        Directory.CreateDirectory(_out);
+        var path = Path.Combine(_out, name);
+        File.WriteAllText(path, text);
+        return path;
     }
 
     private static string ReportFolder(string output)
