@@ -119,6 +119,41 @@ public sealed class LabRunTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task AWorkerLoss_EndsTheRun_WhenTheExperimentSaysStop()
+    {
+        var experiment = WriteExperiment("stop.conf", """
+            experiment {
+              name = stop
+              nodes = 10
+              workers = 2
+              seed = 3
+              time-limit = 60s
+              on-worker-loss = stop
+              topology { kind = random, outbound = 3 }
+              node { trickle-interval = 100ms }
+              inject = [
+                { kind = transaction, count = 100, start = 500ms, interval = 200ms }
+              ]
+              faults = [
+                { kind = kill-worker, at = 1500ms, worker = 1 }
+              ]
+            }
+            """);
+        var (exit, text, elapsed) = await RunLab(experiment, TimeSpan.FromMinutes(3));
+        // The injections would last 20 s and the limit is 60 s: the run ends when the loss is noticed instead.
+        Assert.True(exit == 3, $"exit {exit}\n{text}");
+        Assert.Contains("status: stopped: worker lost", text);
+        var folder = ReportFolder(text);
+        var summary = File.ReadAllText(Path.Combine(folder, "summary.md"));
+        Assert.Contains("**Status:** stopped: worker lost", summary);
+        Assert.Contains("the experiment says stop", summary);
+        var log = ObservationLog.Read(Path.Combine(folder, "observations.jsonl"));
+        Assert.Equal(1, Assert.Single(log.WorkersLost).Worker);
+        Assert.True(log.Injections.Count < 100, $"{log.Injections.Count} injections: the run went on");
+        output.WriteLine($"stop run took {elapsed.TotalSeconds:0.0} s");
+    }
+
+    [Fact]
     public async Task APartition_HoldsBlocksBackUntilHealed_AndStrandsTransactions_AndAChurnedNodeCatchesUpOnBlocks()
     {
         // A ring of 10 (node i dials i+1): cutting 0-4 from 5-9 cuts the links 4-5 and 9-0.
