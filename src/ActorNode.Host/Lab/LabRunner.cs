@@ -37,8 +37,8 @@ internal static class LabRunner
         string text;
         try
         {
-            experiment = ExperimentFile.Load(options.ExperimentPath);
-            text = File.ReadAllText(options.ExperimentPath);
+            text = ExperimentFile.ReadText(options.ExperimentPath);
+            experiment = ExperimentFile.Parse(text);
         }
         catch (ExperimentFileException e)
         {

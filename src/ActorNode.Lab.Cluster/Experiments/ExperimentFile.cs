@@ -22,18 +22,19 @@ public static class ExperimentFile
     private static readonly HashSet<string> TopLevel =
         ["name", "nodes", "workers", "seed", "time-limit", "on-worker-loss", "topology", "node", "inject", "faults"];
 
-    public static Experiment Load(string path)
+    public static Experiment Load(string path) => Parse(ReadText(path));
+
+    /// <summary>The file's text (kept for the report); a file that cannot be read is an <see cref="ExperimentFileException"/>.</summary>
+    public static string ReadText(string path)
     {
-        string text;
         try
         {
-            text = File.ReadAllText(path);
+            return File.ReadAllText(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ExperimentFileException(path, $"cannot read the file: {e.Message}");
+            throw new ExperimentFileException("(file)", $"cannot read the file: {e.Message}");
         }
-        return Parse(text);
     }
 
     public static Experiment Parse(string text)
