@@ -238,14 +238,15 @@ internal sealed class WorkerActor : ReceiveActor, IWithTimers
 
     private async Task<WorkerReport> CollectAsync(IReadOnlyList<LabNode> running, Dictionary<int, (long Sent, long Received)> earlierTraffic)
     {
-        var announcements = new List<AnnouncementCount>();
+        // Every node at once: a worker with a hundred nodes answers in one round trip, not a hundred.
+        var answers = await Task.WhenAll(running.Select(async node => (
+            node.Node,
+            Counts: await node.Observer.Ask<AnnouncementCounts>(GetAnnouncementCounts.Instance, AskTimeout),
+            Totals: await node.Manager.Ask<NetTotalsAnswer>(GetNetTotals.Instance, AskTimeout))));
+        var announcements = answers.SelectMany(a => a.Counts.Counts).ToList();
         var traffic = new List<NodeBytes>();
-        foreach (var node in running)
+        foreach (var (id, _, totals) in answers)
         {
-            int id = node.Node;
-            var counts = await node.Observer.Ask<AnnouncementCounts>(GetAnnouncementCounts.Instance, AskTimeout);
-            announcements.AddRange(counts.Counts);
-            var totals = await node.Manager.Ask<NetTotalsAnswer>(GetNetTotals.Instance, AskTimeout);
             var earlier = earlierTraffic.GetValueOrDefault(id);
             traffic.Add(new NodeBytes(id, earlier.Sent + totals.BytesSent, earlier.Received + totals.BytesReceived));
         }
