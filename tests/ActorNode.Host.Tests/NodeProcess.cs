@@ -109,7 +109,9 @@ internal sealed class NodeProcess : IAsyncDisposable
     public async Task<JsonNode?> Call(string method, params JsonNode?[] args)
     {
         var request = new JsonObject { ["method"] = method, ["params"] = new JsonArray(args), ["id"] = 1 };
-        var (_, body) = await Post(request.ToJsonString());
+        var (status, body) = await Post(request.ToJsonString());
+        // No JSON at all: e.g. 401 for a cookie left by a killed run before the restarted node has written its own.
+        if (string.IsNullOrWhiteSpace(body)) throw new InvalidOperationException($"{method}: HTTP {(int)status} with an empty body");
         var reply = JsonNode.Parse(body)!;
         if (reply["error"] is JsonObject error) throw new InvalidOperationException($"{method}: {error.ToJsonString()}");
         return reply["result"];
