@@ -143,7 +143,7 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
 
     private void Ready()
     {
-        Receive<SendToPeer>(send => Send(send.Message));
+        Receive<SendToPeer>(send => Send(send.Message, answerOwed: send.AnswerOwed));
         Receive<AnnounceInventory>(announce => Announce(announce.Item));
         Receive<AnnounceBlock>(announce => AnnounceNewBlock(announce.Header));
         Receive<AnnounceTransaction>(AnnounceTx);
@@ -497,7 +497,7 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
 
     // ---- Output and endings --------------------------------------------------------------------------------------
 
-    private void Send(IWireMessage message, SendPriority priority = SendPriority.Normal)
+    private void Send(IWireMessage message, SendPriority priority = SendPriority.Normal, bool answerOwed = true)
     {
         if (_closeReason is not null && priority != SendPriority.High) return;
         byte[] frame;
@@ -516,7 +516,7 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
             _bytesSent += frame.Length;
             Count(ref _sentPerCommand, message, frame.Length);
             _lastSend = Now;
-            _deadlines.Sent(message.Command, Now);
+            _deadlines.Sent(message.Command, Now, answerOwed);
         }
     }
 
