@@ -119,6 +119,8 @@ public enum PeerFault
     Stalled,
     /// <summary>Nothing received for the idle timeout.</summary>
     Idle,
+    /// <summary>A ping unanswered for the ping timeout (Core "ping timeout").</summary>
+    PingTimeout,
     /// <summary>The handshake did not finish within its deadline.</summary>
     HandshakeTimeout,
     /// <summary>The peer does not drain what we send.</summary>

@@ -11,7 +11,7 @@ namespace ActorNode.P2P.Tests.Hostile;
 /// The node reads them as a frame header of another network: BadMagic, 10 transient points on the IP, not the 25
 /// of garbage, so other peers on that IP keep a low score.</summary>
 [Collection(HostileCollection.Name)]
-public sealed class V2InitiatorTests(Xunit.Abstractions.ITestOutputHelper output) : HostileTestKit(output)
+public sealed class V2InitiatorTests(Xunit.Abstractions.ITestOutputHelper output) : ScoredTestKit(output)
 {
     private static byte[] Ellswift(int seed)
     {
@@ -27,19 +27,6 @@ public sealed class V2InitiatorTests(Xunit.Abstractions.ITestOutputHelper output
         Assert.True(await client.SendAsync(bytes));
         Assert.Empty(await client.ReadUntilClosedAsync());
         Assert.Equal(0, client.BytesReceived); // inbound: the node waits for our version before it sends anything
-    }
-
-    /// <summary>The score the node keeps for <paramref name="from"/>, read through a peer that connects from it.</summary>
-    private async Task<uint> ScoreOfAsync(Node node, IPAddress from)
-    {
-        var probe = await ConnectAndHandshakeAsync(node, from);
-        PeerStats? stats = null;
-        await AwaitAssertAsync(async () =>
-        {
-            var peers = (await node.Manager.Ask<PeerInfoList>(GetPeerInfo.Instance, Patience)).Peers;
-            stats = Assert.Single(peers, p => p.Remote.Equals(probe.Local) && p.Ready);
-        }, Patience, TimeSpan.FromMilliseconds(20));
-        return stats!.BanScore;
     }
 
     [Fact]
