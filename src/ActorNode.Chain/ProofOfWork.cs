@@ -18,7 +18,7 @@ public static class ProofOfWork
 
     /// <summary>Decodes compact bits to the (signed) number they stand for, as btcd CompactToBig does: the sign bit
     /// makes the result negative, and an exponent too large for 256 bits gives a number of 2^256 or more (never
-    /// truncated). Both are invalid as targets, which <see cref="CheckProofOfWork"/> rejects.</summary>
+    /// truncated). Both are invalid as targets, which <see cref="CheckProofOfWork(Hash256, uint, BigInteger)"/> rejects.</summary>
     public static BigInteger CompactToBig(uint compact)
     {
         uint mantissa = compact & MantissaMask;
