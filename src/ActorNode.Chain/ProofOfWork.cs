@@ -5,7 +5,7 @@ namespace ActorNode.Chain;
 
 /// <summary>Difficulty targets in their compact ("bits") form, the proof-of-work check and chain work.
 /// <para>Mirrors btcd blockchain/internal/workmath (CompactToBig, BigToCompact, CalcWork) and the context-free
-/// proof-of-work rule of btcd's checkProofOfWork / Bitcoin Core's CheckProofOfWork (reference §8.1, §8.3).</para>
+/// proof-of-work rule of btcd's checkProofOfWork / Bitcoin Core's CheckProofOfWork (btcd blockchain/validate.go, btcd blockchain/difficulty.go).</para>
 /// <para>Compact form: the top byte is a base-256 exponent, bit 23 is a sign bit, the low 23 bits are the mantissa;
 /// N = (−1)^sign · mantissa · 256^(exponent − 3).</para></summary>
 public static class ProofOfWork
