@@ -24,7 +24,7 @@ public sealed record SyncPeerChange(SyncPeerReason Reason, long? PreviousSyncPee
 
 /// <summary>Chooses the peer we download headers from (headers-first sync), following btcd netsync
 /// (<c>isSyncCandidate</c>, <c>startSync</c>/<c>fetchHeaders</c>, <c>handleDonePeerMsg</c>,
-/// <c>handleStallSample</c>, reference §6.3, §6.4, §6.10) with Bitcoin Core's headers download timeout on top.
+/// <c>handleStallSample</c>, btcd netsync/manager.go) with Bitcoin Core's headers download timeout on top.
 /// Blocks are not fetched from the sync peer alone but from every peer by <see cref="BlockDownloadScheduler"/>.
 /// <list type="bullet">
 /// <item>Candidate: NODE_NETWORK, or NODE_NETWORK_LIMITED when our best block + 1 is above the peer's height − 288;

@@ -1,6 +1,6 @@
 namespace ActorNode.Connections.Stall;
 
-/// <summary>Deadlines for answers a peer owes us (btcd peer.stallHandler, reference §2.5): after we send
+/// <summary>Deadlines for answers a peer owes us (btcd peer.stallHandler, btcd peer/peer.go): after we send
 /// <c>getdata</c> the peer must answer with a block, merkleblock, tx or notfound within 30 seconds; after
 /// <c>getheaders</c>, with headers within 90 seconds. One deadline per expected command; a newer request moves it.
 /// <para>Unlike btcd, <c>getblocks</c> and <c>mempool</c> arm nothing: an honest peer (Bitcoin Core) answers them

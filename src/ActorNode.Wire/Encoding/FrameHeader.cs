@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 
 namespace ActorNode.Wire.Encoding;
 
-/// <summary>The 24-byte v1 frame header: magic, command, payload length, checksum (reference §1.1).</summary>
+/// <summary>The 24-byte v1 frame header: magic, command, payload length, checksum (btcd wire/message.go).</summary>
 public readonly record struct FrameHeader(uint Magic, string Command, uint PayloadLength, uint Checksum)
 {
     public const int Size = WireLimits.MessageHeaderSize;

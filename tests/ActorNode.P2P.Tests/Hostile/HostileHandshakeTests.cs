@@ -9,7 +9,7 @@ using Akka.Actor;
 
 namespace ActorNode.P2P.Tests.Hostile;
 
-/// <summary>A raw client that breaks the framing or the version handshake (reference §2.3, §2.4; docs/peers.md "Ban
+/// <summary>A raw client that breaks the framing or the version handshake (btcd peer/peer.go; docs/peers.md "Ban
 /// scores"). Each attack ends in a disconnect; codec errors and handshake violations score the client's IP, so
 /// repeating them ends in a 24 h ban that refuses the next connection before any byte. Timeouts score nothing. An
 /// honest peer from 127.0.0.1 (same /24 as the attacker at 127.0.0.2) stays connected throughout.</summary>

@@ -46,10 +46,12 @@ public sealed class BlockStoreKillTests(ITestOutputHelper output) : InTempDirect
         Assert.True(durableTip > Rounds, "the child made progress");
     }
 
+    /// <summary>How long the last child took to open its store (for the log).</summary>
+    private static TimeSpan ReadyAfter;
+
     /// <summary>Starts the child, waits until it has reported <paramref name="commits"/> more commits, lets it run
     /// on for up to <paramref name="extraMs"/> ms (so the kill lands anywhere in a write), and kills it. Returns
     /// the last height it reported committed, or -1.</summary>
-    private static TimeSpan ReadyAfter;
 
     private static int RunAndKill(string host, string directory, int commits, int extraMs) =>
         RunAndKill(host, directory, null, "committed ", commits, extraMs, out _).GetValueOrDefault("committed ", -1);
