@@ -9,8 +9,9 @@
 # dotnet-tools.json (dotnet tool restore). The harness is published to $FUZZ_BIN (default /tmp/actornode-fuzz-bin)
 # and the ActorNode assemblies there are instrumented in place: never the build output the tests use. Findings go to
 # [findings-dir] (default $FUZZ_OUT/<target>, FUZZ_OUT=/tmp/actornode-fuzz); AFL++ writes crashes/ and hangs/ there,
-# and fuzzer_stats, summed up at the end. Replay a finding with
-#   dotnet $FUZZ_BIN/ActorNode.Fuzz.dll replay <target> <file-or-dir>
+# and fuzzer_stats, summed up at the end. Replay a finding with the plain (uninstrumented) build: the instrumented
+# assemblies write to AFL++'s shared memory and crash outside it:
+#   dotnet run --project tests/ActorNode.Fuzz -- replay <target> <file-or-dir>
 # Environment: AFL_TIMEOUT (ms per input, default 5000), FUZZ_NICE (default 10).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -40,7 +41,7 @@ build() {
 }
 
 case "${1:-}" in
-  "" | -h | --help) sed -n '2,16p' "$0"; exit 2 ;;
+  "" | -h | --help) sed -n '2,18p' "$0"; exit 2 ;;
   build) build; exit 0 ;;
   list) build; dotnet "$bin/ActorNode.Fuzz.dll" list; exit 0 ;;
 esac
@@ -71,4 +72,4 @@ get() { awk -F' *: *' -v k="$1" '$1 == k { print $2 }' "$stats"; }
 echo "$target: $(get execs_done) execs in $(get run_time) s ($(get execs_per_sec) execs/s at the end)," \
   "corpus $(get corpus_count), edges $(get edges_found)/$(get total_edges) ($(get bitmap_cvg))," \
   "crashes $(get saved_crashes), hangs $(get saved_hangs)"
-ls "$out/default/crashes" "$out/default/hangs" 2>/dev/null | grep -v README | grep -v ':$' | sed 's/^/  finding: /' || true
+find "$out/default/crashes" "$out/default/hangs" -type f ! -name README.txt 2>/dev/null | sed 's/^/  finding: /' || true
