@@ -15,7 +15,7 @@ namespace ActorNode.Fuzz.Tests;
 public sealed class FuzzSmokeTests(ITestOutputHelper output)
 {
     /// <summary>Wall-clock budget of one target's mutation loop; six targets stay well under a minute.</summary>
-    private static readonly TimeSpan LoopBudget = TimeSpan.FromSeconds(4);
+    private static readonly TimeSpan LoopBudget = TimeSpan.FromSeconds(3);
     private const int MaxIterations = 40_000;
 
     /// <summary>One input that runs this long is a hang (AFL++ runs use a far tighter -t).</summary>
@@ -45,7 +45,9 @@ public sealed class FuzzSmokeTests(ITestOutputHelper output)
     public void SeededMutationLoop_FindsNoContractBreak(string target)
     {
         var fuzzTarget = FuzzTargets.Get(target);
-        var pool = Inputs.Corpus(target).Concat(Inputs.Crashes(target)).Select(i => i.Bytes).ToList();
+        // Mutate the corpus only: the crash inputs are replayed above, and the large ones (14 KB of garbage for the
+        // JSON readers) would slow every mutation of them down for little new.
+        var pool = Inputs.Corpus(target).Select(i => i.Bytes).ToList();
         Assert.NotEmpty(pool);
         // A fixed seed per target: a failure reproduces with the same inputs in the same order.
         var mutator = new Mutator(StableSeed(target));
