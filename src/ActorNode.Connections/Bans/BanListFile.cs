@@ -173,11 +173,12 @@ public sealed class BanListFile
             if (!net.TryGetProperty("address", out JsonElement addressElement) || addressElement.ValueKind != JsonValueKind.String)
                 throw new FormatException($"banned_nets[{index}] has no \"address\" string");
             string? reason = net.TryGetProperty("reason", out JsonElement r) && r.ValueKind == JsonValueKind.String
-                ? r.GetString()
+                ? GetText(r, "reason", index)
                 : null;
+            string address = GetText(addressElement, "address", index);
             index++;
 
-            if (version != EntryVersion || !TryParseHost(addressElement.GetString()!, out IPAddress? ip))
+            if (version != EntryVersion || !TryParseHost(address, out IPAddress? ip))
             {
                 dropped++;
                 continue;
@@ -198,6 +199,20 @@ public sealed class BanListFile
             byKey[key] = entry;
         }
         return (byKey.Values.ToList(), dropped);
+    }
+
+    /// <summary>A JSON string's text. The reader checks only the JSON structure, so a string holding bytes that are
+    /// not UTF-8 fails here (found by fuzzing, tests/ActorNode.Fuzz/crashes/banlist/): a corrupt file, not a crash.</summary>
+    private static string GetText(JsonElement element, string name, int index)
+    {
+        try
+        {
+            return element.GetString()!;
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new FormatException($"banned_nets[{index}] \"{name}\" is not valid UTF-8", ex);
+        }
     }
 
     private static long RequireInteger(JsonElement net, string name, int index)

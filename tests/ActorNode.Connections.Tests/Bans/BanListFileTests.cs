@@ -189,6 +189,32 @@ public sealed class BanListFileTests : InTempDirectory
         Assert.IsType<BanListLoadResult.Corrupt>(store.Load());
     }
 
+    [Theory]
+    [InlineData("address")]
+    [InlineData("reason")]
+    public void Load_StringThatIsNotUtf8_CorruptNotACrash(string field)
+    {
+        // Found by fuzzing (tests/ActorNode.Fuzz/crashes/banlist/): well-formed JSON whose string holds a byte that
+        // is not UTF-8 made JsonElement.GetString throw InvalidOperationException out of Load, which never throws.
+        var store = Store();
+        // A lone 0xC4 (a UTF-8 lead byte without its continuation) inside the chosen string.
+        byte[] Text(string text) => Encoding.UTF8.GetBytes(text);
+        byte[] bad = [0xC4];
+        byte[] bytes =
+        [
+            .. Text("{\"banned_nets\":[{\"version\":1,\"ban_created\":0,\"banned_until\":4102444800,\"address\":\"2001:"),
+            .. field == "address" ? bad : [],
+            .. Text("db8::1/128\",\"reason\":\"bad"),
+            .. field == "reason" ? bad : [],
+            .. Text("\"}]}"),
+        ];
+        File.WriteAllBytes(store.FilePath, bytes);
+
+        var corrupt = Assert.IsType<BanListLoadResult.Corrupt>(store.Load());
+        Assert.Contains($"\"{field}\" is not valid UTF-8", corrupt.Reason);
+        Assert.Throws<FormatException>(() => BanListFile.Parse(bytes, Now));
+    }
+
     // Step names, not values: DurableSaveStep is internal and a public test method cannot take it.
     [Theory]
     [InlineData(nameof(DurableSaveStep.Written))]
