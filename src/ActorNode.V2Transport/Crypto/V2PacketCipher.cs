@@ -42,20 +42,29 @@ public sealed class V2PacketCipher : IDisposable
     /// <c>contents.Length + Overhead</c> bytes. <paramref name="contents"/> may not overlap it.</summary>
     public void Encrypt(ReadOnlySpan<byte> contents, ReadOnlySpan<byte> aad, bool ignore, Span<byte> output)
     {
-        if (contents.Length > MaxContentsLength)
-            throw new ArgumentException($"packet contents of {contents.Length} bytes exceed 2^24 - 1", nameof(contents));
         if (output.Length != contents.Length + Overhead)
             throw new ArgumentException("output must be contents + 20 bytes", nameof(output));
+        contents.CopyTo(output[(LengthFieldLength + HeaderLength)..]);
+        EncryptInPlace(output, aad, ignore);
+    }
+
+    /// <summary>Encrypts a packet whose contents the caller has already written at offset 4 of
+    /// <paramref name="packet"/> (length field and header byte left for this method; the tag goes in the last 16
+    /// bytes). Saves a copy of large contents.</summary>
+    public void EncryptInPlace(Span<byte> packet, ReadOnlySpan<byte> aad, bool ignore)
+    {
+        int contentsLength = packet.Length - Overhead;
+        if (contentsLength < 0) throw new ArgumentException("a packet has at least 20 bytes", nameof(packet));
+        if (contentsLength > MaxContentsLength)
+            throw new ArgumentException($"packet contents of {contentsLength} bytes exceed 2^24 - 1", nameof(packet));
         Span<byte> length = stackalloc byte[LengthFieldLength];
-        length[0] = (byte)contents.Length;
-        length[1] = (byte)(contents.Length >> 8);
-        length[2] = (byte)(contents.Length >> 16);
-        // The AEAD first: the BIP encrypts the plaintext before the length (the order matters for neither).
-        var plaintext = output.Slice(LengthFieldLength, HeaderLength + contents.Length);
+        length[0] = (byte)contentsLength;
+        length[1] = (byte)(contentsLength >> 8);
+        length[2] = (byte)(contentsLength >> 16);
+        var plaintext = packet.Slice(LengthFieldLength, HeaderLength + contentsLength);
         plaintext[0] = ignore ? IgnoreBit : (byte)0;
-        contents.CopyTo(plaintext[HeaderLength..]);
-        _sendPacket.Encrypt(aad, plaintext, plaintext, output[^TagLength..]); // in place
-        _sendLength.Crypt(length, output[..LengthFieldLength]);
+        _sendPacket.Encrypt(aad, plaintext, plaintext, packet[^TagLength..]); // in place
+        _sendLength.Crypt(length, packet[..LengthFieldLength]);
     }
 
     /// <summary>Decrypts the next packet's 3-byte length field: the contents length that follows (header and tag
