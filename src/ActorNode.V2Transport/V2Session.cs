@@ -234,13 +234,22 @@ public sealed class V2Session : IDisposable
     /// contents, after any queued handshake bytes.</summary>
     public byte[] EncodeDecoy(int contentsLength)
     {
-        var cipher = RequireCipher();
         ArgumentOutOfRangeException.ThrowIfNegative(contentsLength);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(contentsLength, V2PacketCipher.MaxContentsLength);
+        return EncodePacket(new byte[contentsLength], ignore: true);
+    }
+
+    /// <summary>Encodes a packet with exactly <paramref name="contents"/> (no message type added), after any queued
+    /// handshake bytes. For shaping and tests; messages go through <see cref="EncodeMessage"/>.</summary>
+    public byte[] EncodePacket(ReadOnlySpan<byte> contents, bool ignore)
+    {
+        var cipher = RequireCipher();
+        if (contents.Length > V2PacketCipher.MaxContentsLength)
+            throw new ArgumentException("packet contents exceed 2^24 - 1", nameof(contents));
         int prefix = PendingOutputBytes;
-        var bytes = new byte[prefix + contentsLength + V2PacketCipher.Overhead];
+        var bytes = new byte[prefix + contents.Length + V2PacketCipher.Overhead];
         TakeOutputInto(bytes);
-        cipher.EncryptInPlace(bytes.AsSpan(prefix), [], ignore: true);
+        cipher.Encrypt(contents, [], ignore, bytes.AsSpan(prefix));
         return bytes;
     }
 

@@ -26,6 +26,9 @@ internal static class VectorFiles
         return rows;
     }
 
+    /// <summary>A file in <c>../shared/data</c> (the folder above the vectors).</summary>
+    public static string SharedData(string name) => Path.Combine(Folder.Value, "..", name);
+
     public static byte[] Hex(string hex) => Convert.FromHexString(hex);
 
     private static string Locate()
