@@ -5,6 +5,7 @@ using BenchmarkDotNet.Running;
 // dotnet run -c Release --project tests/ActorNode.Benchmarks -- --filter '*'
 // dotnet run -c Release --project tests/ActorNode.Benchmarks -- load --peers 1000,5000,10000   (docs/benchmarks.md)
 // dotnet run -c Release --project tests/ActorNode.Benchmarks -- flood --mb 300 [--sink-cost-us 50]
+// dotnet run -c Release --project tests/ActorNode.Benchmarks -- v2 --peers 1000
 // dotnet run -c Release --project tests/ActorNode.Benchmarks -- sync --blocks 10000 [--tx-blocks 600 --txs 5] [--no-bcoin]
 switch (args.FirstOrDefault())
 {
@@ -14,6 +15,8 @@ switch (args.FirstOrDefault())
         return await FloodLoad.RunAsync(args[1..]);
     case "sync":
         return await SyncBenchmark.RunAsync(args[1..]);
+    case "v2": // BIP324: handshakes/s at N peers and idle session memory (docs/benchmarks.md "BIP324")
+        return ActorNode.Benchmarks.V2.V2Load.Run(args[1..]);
     case "node": // the node under load, started by `load` in a child process
         return await ScaleNode.RunAsync(args[1..]);
     default:
