@@ -11,10 +11,7 @@ public static class FuzzTargets
         new TransactionTarget(),
         new PeersJsonTarget(),
         new BanListTarget(),
-        // BIP324: add the v2 packet decoder's target here once its project lands (issue 16; being written in a
-        // separate project). It follows the same contract: only its documented error escapes (the cipher's
-        // decryption failure / WireException), no hang, allocation bounded by the input. Give it a corpus folder
-        // corpus/bip324/ seeded from ../shared/data/bip324 (the BIP324 test vectors) and a line in docs/fuzzing.md.
+        new V2PacketTarget(),
     ];
 
     public static FuzzTarget Get(string name) =>
