@@ -171,17 +171,25 @@ internal static class NodeHost
         var terminated = system.WhenTerminated;
         var requested = Task.Delay(Timeout.Infinite, stopping.Token);
         var syncGone = syncActor.WatchAsync();
-        var first = await Task.WhenAny(terminated, requested, syncGone);
+        // The manager and the address book restart after a fault; one that stopped failed again and again.
+        var othersGone = Task.WhenAny(connManager.WatchAsync(), addrBook.WatchAsync());
+        var first = await Task.WhenAny(terminated, requested, syncGone, othersGone);
         if (first == terminated && !stopping.IsCancellationRequested)
         {
             log.Error("The actor system stopped on its own; exiting");
             exitCode = Failure;
         }
-        else if (first == syncGone && !stopping.IsCancellationRequested)
+        else if (syncGone.IsCompleted && !stopping.IsCancellationRequested)
         {
             // Without its sync actor the node has no chain: stop rather than run half a node.
             log.Fatal("The sync actor stopped (see the errors above; a damaged block store is named there); exiting");
             stderr.WriteLine("error: the sync actor stopped; see the log in " + Path.Combine(options.DataDirectory, "logs"));
+            exitCode = Failure;
+        }
+        else if (othersGone.IsCompleted && !stopping.IsCancellationRequested)
+        {
+            log.Fatal("The connection manager or the address book stopped after failing repeatedly (see the errors above); exiting");
+            stderr.WriteLine("error: a node actor stopped; see the log in " + Path.Combine(options.DataDirectory, "logs"));
             exitCode = Failure;
         }
 
@@ -232,7 +240,8 @@ internal static class NodeHost
 
     private static IHost BuildHost(NodeOptions options)
     {
-        var akkaConfig = ConfigurationFactory.ParseString($"akka.loglevel = {NodeLogging.AkkaLevel(options.Logging)}\nakka.stdout-loglevel = OFF")
+        // The node's actors are top-level: the user guardian supervises them as docs/architecture.md says.
+        var akkaConfig = ConfigurationFactory.ParseString($"akka.loglevel = {NodeLogging.AkkaLevel(options.Logging)}\nakka.stdout-loglevel = OFF\n{NodeGuardianStrategy.Hocon}")
             .WithFallback(options.Akka);
         var builder = new HostBuilder()
             .UseContentRoot(AppContext.BaseDirectory)

@@ -47,4 +47,24 @@ public sealed record ConnManagerSettings
     public TimeSpan TrickleInterval { get; init; } = TimeSpan.FromSeconds(10);
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(30);
     public TransportOptions Transport { get; init; } = TransportOptions.Default;
+
+    /// <summary>The settings of the PeerActor of connection <paramref name="peerId"/>, which advertises
+    /// <paramref name="bestHeight"/> as its start height.</summary>
+    public Peers.PeerSettings ForPeer(long peerId, IPEndPoint remote, IPEndPoint local, bool inbound, ulong nonce, int bestHeight) => new()
+    {
+        PeerId = peerId,
+        Remote = remote,
+        Local = local,
+        Inbound = inbound,
+        Magic = Chain.Magic,
+        Nonce = nonce,
+        Services = PeerBloomFilters ? Services | ServiceFlags.Bloom : Services & ~ServiceFlags.Bloom,
+        UserAgent = UserAgent,
+        RelayTransactions = !BlocksOnly,
+        StartHeight = bestHeight,
+        TrickleInterval = TrickleInterval,
+        HandshakeTimeout = HandshakeTimeout,
+        // Every connection is opened in pull mode: a peer's reads are paced by its actor (TcpTransport).
+        Transport = Transport with { PullMode = true },
+    };
 }
