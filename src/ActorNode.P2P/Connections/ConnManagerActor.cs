@@ -27,7 +27,11 @@ namespace ActorNode.P2P.Connections;
 /// addresses are refused at accept, before any handshake work; then btcd's per-/24 (/64) limit on pending handshakes
 /// and the inbound budget (max peers − reserved outbound). The PeerActor asks us to rule on each version: self
 /// connection, bans and btcd's service policy. Misbehaviour is scored per IP; a score above the threshold bans the IP
-/// (saved to banlist.json, so bans survive a restart).</para></summary>
+/// (saved to banlist.json, so bans survive a restart).</para>
+/// <para>The decisions are made by plain classes of ActorNode.Connections (<see cref="PeerTable{THandle}"/>,
+/// <see cref="ConnectionRequests"/>, <see cref="InboundPolicy"/>, <see cref="VersionPolicy"/>,
+/// <see cref="AddressRelay"/>, <see cref="BanScoreTable"/>, <see cref="BanSaveQueue"/>); this actor dispatches. Start
+/// and restart: ConnManagerActor.Start.cs.</para></summary>
 public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithStash
 {
     private readonly ConnManagerSettings _settings;
@@ -277,7 +281,6 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
         _bookAddress[request.Id] = address;
         Carry(actions);
     }
-
 
     private void DropByAddress(IPEndPoint address, bool retry)
     {
