@@ -2,8 +2,8 @@ using System.Net;
 using ActorNode.AddrBook.Persistence;
 using ActorNode.Chain;
 using ActorNode.Interop.Tests.Bcoin;
-using ActorNode.P2P.AddrBook;
 using ActorNode.P2P.Connections;
+using ActorNode.P2P.Node;
 using ActorNode.P2P.Sync;
 using ActorNode.Storage.Blocks;
 using ActorNode.Wire.Primitives;
@@ -32,23 +32,26 @@ public sealed class SyncInteropTests : Akka.TestKit.Xunit2.TestKit
     {
         var dir = Directory.CreateTempSubdirectory($"interop-sync-{name}-").FullName;
         _dirs.Add(dir);
-        var book = Sys.ActorOf(AddrBookActor.Props(PeersFile.InDirectory(dir)), $"{name}-addrbook");
-        var sync = Sys.ActorOf(SyncActor.Props(new SyncSettings
+        var node = NodeActors.Start(Sys, new NodeSettings
         {
-            Chain = ChainParams.Regtest,
-            OpenStore = () => new MemoryBlockStore(ChainParams.Regtest.Magic),
-        }), $"{name}-sync");
-        var manager = Sys.ActorOf(ConnManagerActor.Props(new ConnManagerSettings
-        {
-            Chain = ChainParams.Regtest,
-            DataDirectory = dir,
-            TargetOutbound = 0,
-            Listen = [new IPEndPoint(IPAddress.Loopback, 0)],
-            Connect = connect ?? [],
-            RetryDuration = TimeSpan.FromMilliseconds(500),
-            TrickleInterval = TimeSpan.FromMilliseconds(500),
-        }, book, sync), $"{name}-connmanager");
-        sync.Tell(new UseConnManager(manager));
+            AddrBookFile = PeersFile.InDirectory(dir),
+            Sync = new SyncSettings
+            {
+                Chain = ChainParams.Regtest,
+                OpenStore = () => new MemoryBlockStore(ChainParams.Regtest.Magic),
+            },
+            Connections = new ConnManagerSettings
+            {
+                Chain = ChainParams.Regtest,
+                DataDirectory = dir,
+                TargetOutbound = 0,
+                Listen = [new IPEndPoint(IPAddress.Loopback, 0)],
+                Connect = connect ?? [],
+                RetryDuration = TimeSpan.FromMilliseconds(500),
+                TrickleInterval = TimeSpan.FromMilliseconds(500),
+            },
+        }, name);
+        var (manager, sync) = (node.ConnManager, node.Sync);
         return new Node(manager, sync);
     }
 

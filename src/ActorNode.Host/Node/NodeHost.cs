@@ -7,6 +7,7 @@ using ActorNode.Host.Metrics;
 using ActorNode.Host.Rpc;
 using ActorNode.P2P.AddrBook;
 using ActorNode.P2P.Connections;
+using ActorNode.P2P.Node;
 using ActorNode.P2P.Sync;
 using ActorNode.Storage.Blocks;
 using Akka.Actor;
@@ -19,26 +20,8 @@ using Serilog;
 
 namespace ActorNode.Host.Node;
 
-/// <summary>Registry keys for the node's top-level actors (Akka.Hosting's ActorRegistry).</summary>
-internal sealed class AddrBookKey
-{
-    private AddrBookKey() { }
-}
-
-/// <summary>Registry key of the ConnManagerActor.</summary>
-internal sealed class ConnManagerKey
-{
-    private ConnManagerKey() { }
-}
-
-/// <summary>Registry key of the SyncActor.</summary>
-internal sealed class SyncKey
-{
-    private SyncKey() { }
-}
-
 /// <summary>Runs the node until it is asked to stop: the data directory and its lock, Serilog, the actor system
-/// through Akka.Hosting (AddrBookActor and ConnManagerActor, wired as the P2P tests wire them), DNS seeding, the
+/// through Akka.Hosting (the node's actors from the one builder, <see cref="NodeActors"/>), DNS seeding, the
 /// JSON-RPC server, metrics; then a clean stop on Ctrl+C, SIGTERM or the <c>stop</c> RPC.
 /// <para>Shutdown (coordinated, Akka's phases): the RPC server stops taking requests; in <c>service-unbind</c> the
 /// ConnManagerActor is stopped, which closes the listener (it watches the actor that bound it) and every peer; in
@@ -142,10 +125,9 @@ internal static class NodeHost
             return Failure;
         }
         var system = host.Services.GetRequiredService<ActorSystem>();
-        var registry = host.Services.GetRequiredService<ActorRegistry>();
-        var connManager = registry.Get<ConnManagerKey>();
-        var addrBook = registry.Get<AddrBookKey>();
-        var syncActor = registry.Get<SyncKey>();
+        var connManager = host.Services.GetRequiredService<IRequiredActor<ConnManagerActor>>().ActorRef;
+        var addrBook = host.Services.GetRequiredService<IRequiredActor<AddrBookActor>>().ActorRef;
+        var syncActor = host.Services.GetRequiredService<IRequiredActor<SyncActor>>().ActorRef;
 
         // Akka.IO only logs a failed bind; a node that cannot accept the peers it was told to is refused, as
         // bitcoind and btcd refuse to start.
@@ -189,17 +171,25 @@ internal static class NodeHost
         var terminated = system.WhenTerminated;
         var requested = Task.Delay(Timeout.Infinite, stopping.Token);
         var syncGone = syncActor.WatchAsync();
-        var first = await Task.WhenAny(terminated, requested, syncGone);
+        // The manager and the address book restart after a fault; one that stopped failed again and again.
+        var othersGone = Task.WhenAny(connManager.WatchAsync(), addrBook.WatchAsync());
+        var first = await Task.WhenAny(terminated, requested, syncGone, othersGone);
         if (first == terminated && !stopping.IsCancellationRequested)
         {
             log.Error("The actor system stopped on its own; exiting");
             exitCode = Failure;
         }
-        else if (first == syncGone && !stopping.IsCancellationRequested)
+        else if (syncGone.IsCompleted && !stopping.IsCancellationRequested)
         {
             // Without its sync actor the node has no chain: stop rather than run half a node.
             log.Fatal("The sync actor stopped (see the errors above; a damaged block store is named there); exiting");
             stderr.WriteLine("error: the sync actor stopped; see the log in " + Path.Combine(options.DataDirectory, "logs"));
+            exitCode = Failure;
+        }
+        else if (othersGone.IsCompleted && !stopping.IsCancellationRequested)
+        {
+            log.Fatal("The connection manager or the address book stopped after failing repeatedly (see the errors above); exiting");
+            stderr.WriteLine("error: a node actor stopped; see the log in " + Path.Combine(options.DataDirectory, "logs"));
             exitCode = Failure;
         }
 
@@ -250,7 +240,8 @@ internal static class NodeHost
 
     private static IHost BuildHost(NodeOptions options)
     {
-        var akkaConfig = ConfigurationFactory.ParseString($"akka.loglevel = {NodeLogging.AkkaLevel(options.Logging)}\nakka.stdout-loglevel = OFF")
+        // The node's actors are top-level: the user guardian supervises them as docs/architecture.md says.
+        var akkaConfig = ConfigurationFactory.ParseString($"akka.loglevel = {NodeLogging.AkkaLevel(options.Logging)}\nakka.stdout-loglevel = OFF\n{NodeGuardianStrategy.Hocon}")
             .WithFallback(options.Akka);
         var builder = new HostBuilder()
             .UseContentRoot(AppContext.BaseDirectory)
@@ -273,11 +264,11 @@ internal static class NodeHost
         return builder.Build();
     }
 
-    /// <summary>The actors, wired as tests/ActorNode.P2P.Tests' SyncNodesTests wires them: the address book, the sync
-    /// actor (with the block store in <c>&lt;datadir&gt;/blocks</c>) and the connection manager.</summary>
+    /// <summary>The node's actors, from the one builder (<see cref="NodeActors"/>): the address book, the sync actor
+    /// (with the block store in <c>&lt;datadir&gt;/blocks</c>) and the connection manager, registered for
+    /// <see cref="IRequiredActor{TKey}"/> and stopped in order by coordinated shutdown.</summary>
     private static void StartActors(ActorSystem system, IActorRegistry registry, NodeOptions options)
     {
-        var book = system.ActorOf(AddrBookActor.Props(PeersFile.InDirectory(options.DataDirectory), options.AddrBook), "addrbook");
         var settings = new ConnManagerSettings
         {
             Chain = options.Chain,
@@ -299,49 +290,30 @@ internal static class NodeHost
         var store = BlockStore.Open(Path.Combine(options.DataDirectory, "blocks"), options.Chain.Magic);
         foreach (var repair in store.Repairs) Log.ForContext(typeof(NodeHost)).Warning("Block store: {Repair}", repair);
         IBlockStore? opened = store;
-        var sync = system.ActorOf(SyncActor.Props(new SyncSettings
+        var node = NodeActors.Start(system, new NodeSettings
         {
-            Chain = options.Chain,
-            // The store opened above the first time; a fresh one should the actor ever be restarted (it disposes
-            // its store when it stops).
-            OpenStore = () =>
+            AddrBookFile = PeersFile.InDirectory(options.DataDirectory),
+            AddrBook = options.AddrBook,
+            Sync = new SyncSettings
             {
-                var next = opened ?? BlockStore.Open(Path.Combine(options.DataDirectory, "blocks"), options.Chain.Magic);
-                opened = null;
-                return next;
+                Chain = options.Chain,
+                // The store opened above the first time; a fresh one should the actor ever be started again (it
+                // disposes its store when it stops).
+                OpenStore = () =>
+                {
+                    var next = opened ?? BlockStore.Open(Path.Combine(options.DataDirectory, "blocks"), options.Chain.Magic);
+                    opened = null;
+                    return next;
+                },
+                BlocksOnly = options.BlocksOnly,
             },
-            BlocksOnly = options.BlocksOnly,
-        }), "sync");
-        var manager = system.ActorOf(ConnManagerActor.Props(settings, book, sync), "connmanager");
-        sync.Tell(new UseConnManager(manager));
-        registry.Register<AddrBookKey>(book);
-        registry.Register<ConnManagerKey>(manager);
-        registry.Register<SyncKey>(sync);
-
-        // Stop accepting and close every peer before the address book's last save (service-stop).
-        CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceUnbind, "stop-connmanager", async () =>
-        {
-            try
-            {
-                await manager.GracefulStop(TimeSpan.FromSeconds(4));
-            }
-            catch (TaskCanceledException)
-            {
-            }
-            return Akka.Done.Instance;
+            Connections = settings,
         });
-        // Then the sync actor, which closes the block store (every block and the tip are durable when written).
-        CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceStop, "stop-sync", async () =>
-        {
-            try
-            {
-                await sync.GracefulStop(TimeSpan.FromSeconds(4));
-            }
-            catch (TaskCanceledException)
-            {
-            }
-            return Akka.Done.Instance;
-        });
+        registry.Register<AddrBookActor>(node.AddrBook);
+        registry.Register<ConnManagerActor>(node.ConnManager);
+        registry.Register<SyncActor>(node.Sync);
+        // Stop accepting and close every peer before the address book's last save (service-stop), then the sync actor.
+        node.StopOnCoordinatedShutdown(system, TimeSpan.FromSeconds(4));
     }
 
     private static async Task SeedAsync(NodeOptions options, ISeedResolver resolver, IActorRef addrBook, ILogger log, CancellationToken cancellation)

@@ -2,8 +2,8 @@ using System.Net;
 using System.Text.RegularExpressions;
 using ActorNode.AddrBook.Persistence;
 using ActorNode.Chain;
-using ActorNode.P2P.AddrBook;
 using ActorNode.P2P.Connections;
+using ActorNode.P2P.Node;
 using ActorNode.P2P.Peers;
 using ActorNode.P2P.Sync;
 using ActorNode.Storage.Blocks;
@@ -44,28 +44,31 @@ internal sealed record LabNode(int Node, IActorRef AddrBook, IActorRef Sync, IAc
     {
         Directory.CreateDirectory(settings.DataDirectory);
         string prefix = $"n{settings.Node}{suffix}";
-        var book = context.ActorOf(AddrBookActor.Props(PeersFile.InDirectory(settings.DataDirectory)), $"{prefix}-addrbook");
         var store = new MemoryBlockStore(ChainParams.Regtest.Magic);
-        var sync = context.ActorOf(SyncActor.Props(new SyncSettings { Chain = ChainParams.Regtest, OpenStore = () => store }), $"{prefix}-sync");
-        var manager = context.ActorOf(ConnManagerActor.Props(new ConnManagerSettings
+        var node = NodeActors.Start(context, new NodeSettings
         {
-            Chain = ChainParams.Regtest,
-            Listen = [settings.Listen],
-            TargetOutbound = 0,
-            MaxPeers = settings.MaxPeers,
-            RetryDuration = TimeSpan.FromMilliseconds(500),
-            // Peers are a few hops away at most. Under load Akka.IO can lose a dial whose socket was reset before it
-            // completed (the connection actor dies without a CommandFailed): the timeout is what retries it.
-            DialTimeout = TimeSpan.FromSeconds(5),
-            TrickleInterval = settings.TrickleInterval,
-            UserAgent = UserAgentOf(settings.Node),
-            Bans = ActorNode.Connections.Bans.BanPolicy.Default with { Disabled = true },
-            // Every peer of a lab node is another lab node, many behind one address: trusted, so not held to the
-            // per-network limit of pending inbound handshakes (8 for all of 127.0.0.0/24 otherwise).
-            Whitelist = [IPNetwork.Parse("0.0.0.0/0"), IPNetwork.Parse("::/0")],
-            AddressScope = ActorNode.AddrBook.AddressScope.Loopback,
-        }, book, sync), $"{prefix}-connmanager");
-        sync.Tell(new UseConnManager(manager));
+            AddrBookFile = PeersFile.InDirectory(settings.DataDirectory),
+            Sync = new SyncSettings { Chain = ChainParams.Regtest, OpenStore = () => store },
+            Connections = new ConnManagerSettings
+            {
+                Chain = ChainParams.Regtest,
+                Listen = [settings.Listen],
+                TargetOutbound = 0,
+                MaxPeers = settings.MaxPeers,
+                RetryDuration = TimeSpan.FromMilliseconds(500),
+                // Peers are a few hops away at most. Under load Akka.IO can lose a dial whose socket was reset before it
+                // completed (the connection actor dies without a CommandFailed): the timeout is what retries it.
+                DialTimeout = TimeSpan.FromSeconds(5),
+                TrickleInterval = settings.TrickleInterval,
+                UserAgent = UserAgentOf(settings.Node),
+                Bans = ActorNode.Connections.Bans.BanPolicy.Default with { Disabled = true },
+                // Every peer of a lab node is another lab node, many behind one address: trusted, so not held to the
+                // per-network limit of pending inbound handshakes (8 for all of 127.0.0.0/24 otherwise).
+                Whitelist = [IPNetwork.Parse("0.0.0.0/0"), IPNetwork.Parse("::/0")],
+                AddressScope = ActorNode.AddrBook.AddressScope.Loopback,
+            },
+        }, prefix);
+        var (book, sync, manager) = (node.AddrBook, node.Sync, node.ConnManager);
         var observer = context.ActorOf(NodeObserverActor.Props(settings.Node, sync, reportTo), $"{prefix}-observer");
         return new LabNode(settings.Node, book, sync, manager, observer);
     }

@@ -3,6 +3,7 @@ using System.Net;
 using ActorNode.Lab.Cluster.Protocol;
 using ActorNode.Lab.Experiments;
 using ActorNode.P2P.Connections;
+using ActorNode.P2P.Node;
 using ActorNode.P2P.Sync;
 using ActorNode.Wire;
 using ActorNode.Wire.Primitives;
@@ -93,8 +94,10 @@ internal sealed class WorkerActor : ReceiveActor, IWithTimers
     }
 
     protected override SupervisorStrategy SupervisorStrategy() =>
-        // A node actor that throws is stopped (its node is down); the worker and the other nodes go on.
-        new OneForOneStrategy(e =>
+        // A node's actors as in every node (docs/architecture.md, "Supervision"): its sync actor stops (and its
+        // manager with it: the node is down), its manager and address book restart. Another actor that throws (an
+        // observer) is stopped. The worker and the other nodes go on.
+        new NodeSupervisorStrategy(e =>
         {
             _log.Error(e, "A node actor failed; it is stopped");
             return Directive.Stop;

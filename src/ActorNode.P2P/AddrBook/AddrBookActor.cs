@@ -151,6 +151,7 @@ public sealed class AddrBookActor : ReceiveActor, IWithTimers, IWithStash
             StartSave();
         });
         Receive<SaveDone>(OnSaveDone);
+        Receive<Node.InjectFault>(Node.InjectFault.Throw);
     }
 
     private void StartSave()

@@ -6,6 +6,7 @@ using ActorNode.Connections.Inbound;
 using ActorNode.P2P.Peers;
 using ActorNode.Wire;
 using ActorNode.Wire.Primitives;
+using PeerEntry = ActorNode.Connections.Peers.TablePeer<Akka.Actor.IActorRef>;
 
 namespace ActorNode.P2P.Connections;
 
@@ -19,12 +20,12 @@ public sealed partial class ConnManagerActor
     /// <summary>Picks an inbound peer to evict and tells it to go. False when Core's rules protect them all.</summary>
     private bool EvictAnInboundPeer()
     {
-        var candidates = _peers.Values.Where(p => p.Inbound && !p.Evicted).Select(Candidate).ToList();
-        if (InboundEviction.SelectNodeToEvict(candidates) is not { } id || !_peers.TryGetValue(id, out var victim))
+        var candidates = _peers.All.Where(p => p.Inbound && !p.Evicted).Select(Candidate).ToList();
+        if (InboundEviction.SelectNodeToEvict(candidates) is not { } id || !_peers.TryGet(id, out var victim))
             return false;
-        victim.MarkEvicted(_tally);
+        _peers.MarkEvicted(victim);
         _log.Info("Evicting inbound peer {PeerId} {Remote} to make room for a new connection", victim.Id, victim.Remote);
-        victim.Actor.Tell(new DisconnectPeer("evicted to make room for a new inbound peer"));
+        victim.Handle.Tell(new DisconnectPeer("evicted to make room for a new inbound peer"));
         return true;
     }
 
@@ -53,7 +54,7 @@ public sealed partial class ConnManagerActor
 
     private void OnPingMeasured(PingMeasured ping)
     {
-        if (_peers.TryGetValue(ping.PeerId, out var peer) && (peer.MinPing is null || ping.RoundTrip < peer.MinPing))
+        if (_peers.TryGet(ping.PeerId, out var peer) && (peer.MinPing is null || ping.RoundTrip < peer.MinPing))
             peer.MinPing = ping.RoundTrip;
     }
 }

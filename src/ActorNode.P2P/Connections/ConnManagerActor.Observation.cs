@@ -4,23 +4,6 @@ using Akka.Actor;
 
 namespace ActorNode.P2P.Connections;
 
-/// <summary>Asks for the bytes the node has sent and received since it started, over every peer it ever had (those
-/// gone included); answered with <see cref="NetTotalsAnswer"/>.</summary>
-public sealed record GetNetTotals
-{
-    public static readonly GetNetTotals Instance = new();
-}
-
-/// <summary>The answer to <see cref="GetNetTotals"/>: wire bytes (frame headers included) since the node started.
-/// Live peers are asked for their counts (a peer that does not answer within 5 s counts as nothing more than its
-/// earlier answers); a peer that went gave its final counts as it stopped. The figures never go down from one
-/// answer to the next.</summary>
-public sealed record NetTotalsAnswer(long BytesSent, long BytesReceived);
-
-/// <summary>Drop the connection to the peer with this id (Core's disconnectnode by nodeid); a permanent peer is
-/// redialled, as after <see cref="DisconnectNode"/>. An unknown id is ignored.</summary>
-public sealed record DisconnectPeerById(long PeerId, string Reason);
-
 /// <summary>Observation for the lab (issue 7): the node's network totals and disconnection by peer id.</summary>
 public sealed partial class ConnManagerActor
 {
@@ -33,13 +16,13 @@ public sealed partial class ConnManagerActor
     {
         Receive<GetNetTotals>(_ =>
         {
-            var peers = _peers.Values.Select(p => p.Actor).ToList();
+            var peers = _peers.All.Select(p => p.Handle).ToList();
             Context.ActorOf(Akka.Actor.Props.Create(() => new StatsCollector(peers, Sender, TimeSpan.FromSeconds(5), true)));
         });
         Receive<CollectedStats>(c => c.ForTotals, OnTotalsCollected);
         Receive<DisconnectPeerById>(d =>
         {
-            if (_peers.TryGetValue(d.PeerId, out var peer)) peer.Actor.Tell(new DisconnectPeer(d.Reason));
+            if (_peers.TryGet(d.PeerId, out var peer)) peer.Handle.Tell(new DisconnectPeer(d.Reason));
         });
     }
 
@@ -56,7 +39,7 @@ public sealed partial class ConnManagerActor
         foreach (var stats in collected.Stats)
         {
             // A peer whose PeerGone has come is counted there (its entry has a reason, or is gone altogether).
-            if (!_peers.TryGetValue(stats.Id, out var peer) || peer.GoneReason is not null) continue;
+            if (!_peers.TryGet(stats.Id, out var peer) || peer.GoneReason is not null) continue;
             sent += stats.BytesSent;
             received += stats.BytesReceived;
         }
@@ -69,5 +52,5 @@ public sealed partial class ConnManagerActor
     /// <summary>A permanent request for this address that is not on its way out (removed by the user).</summary>
     private bool HasPermanentRequest(IPEndPoint address) =>
         _requests.Pending.Concat(_requests.Established).Any(r => r.Permanent && r.Address.Equals(address)
-            && _peers.Values.FirstOrDefault(p => p.RequestId == r.Id) is not { RetryOnGone: false });
+            && _peers.ByRequest(r.Id) is not { RetryOnGone: false });
 }

@@ -2,8 +2,10 @@ using System.Net;
 using System.Security.Cryptography;
 using ActorNode.AddrBook;
 using ActorNode.Connections.Bans;
+using ActorNode.Connections.Handshake;
 using ActorNode.Connections.Inbound;
 using ActorNode.Connections.Peers;
+using ActorNode.Connections.Relay;
 using ActorNode.Connections.Requests;
 using ActorNode.P2P.AddrBook;
 using ActorNode.P2P.Peers;
@@ -13,6 +15,7 @@ using ActorNode.Wire.Primitives;
 using Akka.Actor;
 using Akka.Event;
 using Akka.IO;
+using PeerEntry = ActorNode.Connections.Peers.TablePeer<Akka.Actor.IActorRef>;
 
 namespace ActorNode.P2P.Connections;
 
@@ -24,7 +27,11 @@ namespace ActorNode.P2P.Connections;
 /// addresses are refused at accept, before any handshake work; then btcd's per-/24 (/64) limit on pending handshakes
 /// and the inbound budget (max peers − reserved outbound). The PeerActor asks us to rule on each version: self
 /// connection, bans and btcd's service policy. Misbehaviour is scored per IP; a score above the threshold bans the IP
-/// (saved to banlist.json, so bans survive a restart).</para></summary>
+/// (saved to banlist.json, so bans survive a restart).</para>
+/// <para>The decisions are made by plain classes of ActorNode.Connections (<see cref="PeerTable{THandle}"/>,
+/// <see cref="ConnectionRequests"/>, <see cref="InboundPolicy"/>, <see cref="VersionPolicy"/>,
+/// <see cref="AddressRelay"/>, <see cref="BanScoreTable"/>, <see cref="BanSaveQueue"/>); this actor dispatches. Start
+/// and restart: ConnManagerActor.Start.cs.</para></summary>
 public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithStash
 {
     private readonly ConnManagerSettings _settings;
@@ -38,23 +45,17 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
     private readonly BanList _bans;
     private readonly BanScoreTable _scores;
     private readonly BanListFile? _banFile;
-    private readonly InboundAdmission _admission = new();
+    private readonly InboundPolicy _inbound;
     private int _bestHeight; // our best block height, the start_height of our version messages
-    /// <summary>Core's addr rate limit, per peer, deciding what we relay (the address book applies its own, with the
-    /// same parameters, to what it stores).</summary>
-    private readonly AddrRateLimiter _relayLimit = new(AddrRateLimitOptions.Core);
-
-    private readonly Dictionary<long, PeerEntry> _peers = [];
-    private readonly PeerTally _tally = new();
-    private readonly Dictionary<IActorRef, long> _peerByActor = [];
-    private readonly HashSet<ulong> _ourNonces = [];
-    private readonly Dictionary<string, int> _outboundGroups = new(StringComparer.Ordinal);
+    /// <summary>What gossiped addresses we relay, with Core's addr rate limit per peer (the address book applies its
+    /// own, with the same parameters, to what it stores).</summary>
+    private readonly AddressRelay _relay;
+    private readonly BanSaveQueue _banSaves = new();
+    private readonly PeerTable<IActorRef> _peers = new();
     private readonly Dictionary<IPEndPoint, Queue<long>> _dialling = [];
     private readonly Dictionary<long, NetAddressV2> _bookAddress = [];
     private readonly Queue<long> _awaitingNeedMore = new();
     private readonly List<IPEndPoint> _listening = [];
-    private long _nextPeerId;
-    private bool _savingBans, _saveBansAgain;
 
     public ConnManagerActor(ConnManagerSettings settings, IActorRef addrBook, IActorRef sync)
     {
@@ -74,6 +75,8 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
         _bans = new BanList(_whitelist, defaultDuration: settings.Bans.Duration);
         _scores = new BanScoreTable(settings.Bans, _whitelist);
         _banFile = settings.DataDirectory is null ? null : BanListFile.InDirectory(settings.DataDirectory);
+        _inbound = new InboundPolicy(_budget, _whitelist);
+        _relay = new AddressRelay(settings.AddressScope);
         Starting();
     }
 
@@ -89,50 +92,6 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
 
     private DateTimeOffset Now => Context.System.Scheduler.Now;
 
-    // ---- Start: load bans, then listen and dial ------------------------------------------------------------------
-
-    protected override void PreStart()
-    {
-        // The sync actor serves MSG_FILTERED_BLOCK and mempool only when told (off: notfound, as before).
-        if (_settings.PeerBloomFilters && !_sync.IsNobody()) _sync.Tell(Sync.BloomFiltersServed.Instance);
-        if (_banFile is null)
-        {
-            Self.Tell(new BansLoaded(new BanListLoadResult.Missing()));
-            return;
-        }
-        var file = _banFile;
-        file.LoadAsync().ContinueWith(t => new BansLoaded(t.IsCompletedSuccessfully
-            ? t.Result
-            : new BanListLoadResult.Corrupt(t.Exception?.GetBaseException().Message ?? "unreadable", null)),
-            TaskScheduler.Default).PipeTo(Self);
-    }
-
-    private void Starting()
-    {
-        Receive<BansLoaded>(loaded =>
-        {
-            switch (loaded.Result)
-            {
-                case BanListLoadResult.Loaded bans:
-                    _bans.Restore(bans.Entries);
-                    _log.Info("Loaded {Count} bans from {Path}", bans.Entries.Count, _banFile!.FilePath);
-                    break;
-                case BanListLoadResult.Corrupt corrupt:
-                    _log.Warning("Ban list {Path} was unreadable ({Reason}); moved aside to {MovedTo}; starting with no bans",
-                        _banFile?.FilePath ?? "", corrupt.Reason, corrupt.MovedTo ?? "(could not move it)");
-                    break;
-            }
-            foreach (var endpoint in _settings.Listen)
-                Context.System.Tcp().Tell(new Tcp.Bind(Self, endpoint, _settings.ListenBacklog, pullMode: true));
-            foreach (var address in _settings.Connect.Count > 0 ? _settings.Connect : _settings.AddNodes)
-                Carry(_requests.Connect(address, permanent: true, out _));
-            Carry(_requests.Start());
-            Become(Running);
-            Stash.UnstashAll();
-        });
-        ReceiveAny(_ => Stash.Stash());
-    }
-
     private void Running()
     {
         Observation(); // ConnManagerActor.Observation.cs (first: its CollectedStats handler takes the totals' ones)
@@ -140,6 +99,7 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
         Receive<Tcp.Bound>(bound =>
         {
             _listening.Add((IPEndPoint)bound.LocalAddress);
+            _listeners.Add(Sender);
             _log.Info("Listening for peers on {Endpoint}", bound.LocalAddress);
         });
         Receive<Tcp.Connected>(OnTcpConnected);
@@ -148,7 +108,7 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
         // Connection requests
         Receive<Redial>(m => Carry(_requests.Redial(m.RequestId)));
         Receive<StartAutomatic>(_ => _addrBook.Tell(new PickAddressToDial(
-            new HashSet<string>(_outboundGroups.Keys, StringComparer.Ordinal), _settings.Chain.DefaultPort)));
+            new HashSet<string>(_peers.OutboundGroups, StringComparer.Ordinal), _settings.Chain.DefaultPort)));
         Receive<AddressToDial>(OnAddressToDial);
 
         // Peers
@@ -164,50 +124,27 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
         Receive<ScorePeer>(OnScorePeer);
 
         // Node-level requests
-        Receive<RelayInventory>(relay =>
-        {
-            foreach (var peer in ReadyPeers())
-                if (peer.Id != relay.ExceptPeer) peer.Actor.Tell(new AnnounceInventory(relay.Item));
-        });
-        Receive<RelayBlock>(relay =>
-        {
-            var announce = new AnnounceBlock(relay.Header);
-            foreach (var peer in ReadyPeers())
-                if (peer.Id != relay.ExceptPeer && relay.Skip?.Contains(peer.Id) != true) peer.Actor.Tell(announce);
-        });
-        Receive<RelayTransaction>(relay =>
-        {
-            var announce = new AnnounceTransaction(relay.Txid, relay.Wtxid, relay.Transaction);
-            foreach (var peer in ReadyPeers())
-                if (peer.Id != relay.ExceptPeer) peer.Actor.Tell(announce);
-        });
-        Receive<Broadcast>(broadcast =>
-        {
-            foreach (var peer in ReadyPeers())
-                if (broadcast.Exclude is null || !broadcast.Exclude.Contains(peer.Id)) peer.Actor.Tell(new SendToPeer(broadcast.Message));
-        });
+        Receive<RelayInventory>(relay => TellReady(new AnnounceInventory(relay.Item), p => p.Id != relay.ExceptPeer));
+        Receive<RelayBlock>(relay => TellReady(new AnnounceBlock(relay.Header),
+            p => p.Id != relay.ExceptPeer && relay.Skip?.Contains(p.Id) != true));
+        Receive<RelayTransaction>(relay => TellReady(new AnnounceTransaction(relay.Txid, relay.Wtxid, relay.Transaction),
+            p => p.Id != relay.ExceptPeer));
+        Receive<Broadcast>(broadcast => TellReady(new SendToPeer(broadcast.Message), p => broadcast.Exclude?.Contains(p.Id) != true));
         Receive<GetListenEndpoints>(_ => Sender.Tell(new ListeningOn([.. _listening])));
-        Receive<PingPeers>(_ =>
-        {
-            foreach (var peer in ReadyPeers()) peer.Actor.Tell(PingNow.Instance);
-        });
-        Receive<GetConnectionCount>(_ => Sender.Tell(new ConnectionCount(_tally.ReadyInbound, _tally.ReadyOutbound)));
+        Receive<PingPeers>(_ => TellReady(PingNow.Instance));
+        Receive<GetConnectionCount>(_ => Sender.Tell(new ConnectionCount(_peers.ReadyInbound, _peers.ReadyOutbound)));
         Receive<GetPeerInfo>(_ =>
         {
-            var peers = _peers.Values.Select(p => p.Actor).ToList();
+            var peers = _peers.All.Select(p => p.Handle).ToList();
             Context.ActorOf(Akka.Actor.Props.Create(() => new StatsCollector(peers, Sender, TimeSpan.FromSeconds(5))));
         });
         Receive<CollectedStats>(collected => collected.Requester.Tell(new PeerInfoList(
             [.. collected.Stats.Select(stats => stats with { BanScore = _scores.Score(stats.Remote.Address) })])));
-        Receive<GetPeersStarted>(_ => Sender.Tell(new PeersStarted(_nextPeerId)));
+        Receive<GetPeersStarted>(_ => Sender.Tell(new PeersStarted(_peers.Started)));
         Receive<GetAddedNodeInfo>(_ => Sender.Tell(new AddedNodeInfo([..
             _requests.Pending.Concat(_requests.Established).Where(r => r.Permanent).OrderBy(r => r.Id)
                 .Select(r => new AddedNode(r.Address, r.State == ConnState.Established))])));
-        Receive<UpdatePeerHeights>(update =>
-        {
-            foreach (var peer in ReadyPeers())
-                if (peer.Id != update.SourcePeer) peer.Actor.Tell(new BlockHeightKnown(update.Block, update.Height));
-        });
+        Receive<UpdatePeerHeights>(update => TellReady(new BlockHeightKnown(update.Block, update.Height), p => p.Id != update.SourcePeer));
         Receive<AddNode>(add =>
         {
             // btcd ConnectNode: a permanent peer is added once ("peer already connected"); one being removed may
@@ -224,14 +161,22 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
         });
         Receive<GetBanList>(_ => Sender.Tell(new BanListAnswer(_bans.List(Now))));
         Receive<BansSaved>(OnBansSaved);
+        Receive<Node.InjectFault>(Node.InjectFault.Throw);
+    }
+
+    /// <summary>Tells every ready peer (that <paramref name="to"/> selects) the same message.</summary>
+    private void TellReady(object message, Func<PeerEntry, bool>? to = null)
+    {
+        foreach (var peer in _peers.Ready)
+            if (to?.Invoke(peer) != false) peer.Handle.Tell(message);
     }
 
     // ---- Inbound -------------------------------------------------------------------------------------------------
 
     private void OnTcpConnected(Tcp.Connected connected)
     {
-        var remote = Normalize((IPEndPoint)connected.RemoteAddress);
-        var local = Normalize((IPEndPoint)connected.LocalAddress);
+        var remote = PeerEndpoints.Normalize((IPEndPoint)connected.RemoteAddress);
+        var local = PeerEndpoints.Normalize((IPEndPoint)connected.LocalAddress);
         if (_dialling.TryGetValue(remote, out var waiting) && waiting.TryDequeue(out long requestId))
         {
             if (waiting.Count == 0) _dialling.Remove(remote);
@@ -239,38 +184,16 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
             return;
         }
         // An inbound connection: refused before any handshake work when banned, over the per-prefix limit of
-        // pending handshakes, or over the inbound budget with no peer Core's rules would evict.
-        if (_bans.IsBanned(remote.Address, Now))
+        // pending handshakes, or over the inbound budget with no peer Core's rules would evict (InboundPolicy).
+        var decision = _inbound.Decide(remote.Address, _bans.IsBanned(remote.Address, Now), _peers.InboundSlotsTaken, EvictAnInboundPeer);
+        if (!decision.Accepted)
         {
-            _log.Debug("Refusing inbound {Remote}: banned", remote);
-            Sender.Tell(Tcp.Abort.Instance);
-            return;
-        }
-        // The per-prefix check comes first: a newcomer it would refuse must not evict anyone. Whitelisted addresses
-        // (--whitelist: peers the operator trusts, Core's "noban" permission) are not held to it: many peers behind
-        // one trusted address (a lab worker's nodes, a LAN behind NAT) would otherwise be refused while handshakes
-        // are slow.
-        AdmissionTicket? ticket = null;
-        if (!_whitelist.Contains(remote.Address))
-        {
-            if (_admission.TryAdmit(remote.Address, out var admitted)) ticket = admitted;
-            else
-            {
-                _log.Debug("Refusing inbound {Remote}: too many pending handshakes from its network", remote);
-                Sender.Tell(Tcp.Abort.Instance);
-                return;
-            }
-        }
-        int inbound = _tally.InboundSlotsTaken;
-        if (!_budget.CanAcceptInbound(inbound) && !EvictAnInboundPeer())
-        {
-            if (ticket is { } taken) _admission.Closed(taken);
-            _log.Debug("Refusing inbound {Remote}: {Count} inbound peers is the limit and none can be evicted", remote, inbound);
+            _log.Debug("Refusing inbound {Remote}: {Refusal} ({Count} inbound peers)", remote, decision.Refusal, _peers.InboundSlotsTaken);
             Sender.Tell(Tcp.Abort.Instance);
             return;
         }
         var entry = StartPeer(Sender, remote, local, inbound: true, requestId: null);
-        entry.Admission = ticket;
+        entry.Admission = decision.Ticket;
     }
 
     // ---- Outbound ------------------------------------------------------------------------------------------------
@@ -300,13 +223,9 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
         }
     }
 
-    /// <summary>Akka.IO reports IPv4 peers as IPv4-mapped IPv6 on dual-stack sockets; we key everything by plain IPv4.</summary>
-    private static IPEndPoint Normalize(IPEndPoint endpoint) =>
-        endpoint.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(endpoint.Address.MapToIPv4(), endpoint.Port) : endpoint;
-
     private void Dial(ConnRequest request)
     {
-        var key = Normalize(request.Address);
+        var key = PeerEndpoints.Normalize(request.Address);
         if (!_dialling.TryGetValue(key, out var waiting))
             _dialling[key] = waiting = new Queue<long>();
         waiting.Enqueue(request.Id);
@@ -318,7 +237,7 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
         switch (failed.Cmd)
         {
             case Tcp.Connect connect:
-                var remote = Normalize((IPEndPoint)connect.RemoteAddress);
+                var remote = PeerEndpoints.Normalize((IPEndPoint)connect.RemoteAddress);
                 if (_dialling.TryGetValue(remote, out var waiting) && waiting.TryDequeue(out long id))
                 {
                     if (waiting.Count == 0) _dialling.Remove(remote);
@@ -326,6 +245,12 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
                     _bookAddress.Remove(id); // the book counted the attempt when it picked the address
                     Carry(_requests.Failed(id));
                 }
+                break;
+            case Tcp.Bind bind when _rebind is not null && !_settings.Listen.Contains(bind.LocalAddress)
+                && _settings.Listen.FirstOrDefault(e => e.Address.Equals(((IPEndPoint)bind.LocalAddress).Address)) is { } configured:
+                // The port bound before a restart is taken now: listen as configured.
+                _log.Warning("Cannot listen on {Endpoint} again ({Cause}); listening on {Configured}", bind.LocalAddress, failed.CauseString, configured);
+                Bind(configured);
                 break;
             case Tcp.Bind bind:
                 _log.Error("Cannot listen on {Endpoint}: {Cause}", bind.LocalAddress, failed.CauseString);
@@ -347,7 +272,7 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
 
     private void OnAddressToDial(AddressToDial answer)
     {
-        if (answer.Address is not { } address || ToEndPoint(address) is not { } endpoint)
+        if (answer.Address is not { } address || PeerEndpoints.ToEndPoint(address) is not { } endpoint)
         {
             Carry(_requests.NoAddress());
             return;
@@ -357,136 +282,78 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
         Carry(actions);
     }
 
-    private static IPEndPoint? ToEndPoint(NetAddressV2 address) => address.Network switch
-    {
-        AddressNetwork.IPv4 or AddressNetwork.IPv6 => new IPEndPoint(new IPAddress(address.Address.Span), address.Port),
-        _ => null, // Tor, I2P and CJDNS need a proxy we do not have
-    };
-
     private void DropByAddress(IPEndPoint address, bool retry)
     {
         foreach (var request in _requests.Established.Concat(_requests.Pending).Where(r => r.Address.Equals(address)).ToList())
         {
-            var peer = _peers.Values.FirstOrDefault(p => p.RequestId == request.Id);
+            var peer = _peers.All.FirstOrDefault(p => p.RequestId == request.Id);
             if (peer is not null)
             {
                 peer.RetryOnGone = retry;
-                peer.Actor.Tell(new DisconnectPeer(retry ? "disconnected by the user" : "removed by the user"));
+                peer.Handle.Tell(new DisconnectPeer(retry ? "disconnected by the user" : "removed by the user"));
             }
             else
             {
                 Carry(_requests.Disconnected(request.Id, retry));
             }
         }
-        foreach (var peer in _peers.Values.Where(p => p.RequestId is null && p.Remote.Equals(address)))
-            peer.Actor.Tell(new DisconnectPeer("disconnected by the user"));
+        foreach (var peer in _peers.All.Where(p => p.RequestId is null && p.Remote.Equals(address)))
+            peer.Handle.Tell(new DisconnectPeer("disconnected by the user"));
     }
 
     // ---- Peers ---------------------------------------------------------------------------------------------------
 
     private PeerEntry StartPeer(IActorRef connection, IPEndPoint remote, IPEndPoint local, bool inbound, long? requestId)
     {
-        long id = ++_nextPeerId;
+        long id = _peers.NextId();
         ulong nonce = BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8));
-        _ourNonces.Add(nonce);
-        var settings = new PeerSettings
-        {
-            PeerId = id,
-            Remote = remote,
-            Local = local,
-            Inbound = inbound,
-            Magic = _settings.Chain.Magic,
-            Nonce = nonce,
-            Services = _settings.PeerBloomFilters ? _settings.Services | ServiceFlags.Bloom : _settings.Services & ~ServiceFlags.Bloom,
-            UserAgent = _settings.UserAgent,
-            RelayTransactions = !_settings.BlocksOnly,
-            StartHeight = _bestHeight,
-            TrickleInterval = _settings.TrickleInterval,
-            HandshakeTimeout = _settings.HandshakeTimeout,
-            PingInterval = _settings.PingInterval,
-            PingTimeout = _settings.PingTimeout,
-            // Every connection is opened in pull mode: a peer's reads are paced by its actor (TcpTransport).
-            Transport = _settings.Transport with { PullMode = true },
-        };
+        var settings = _settings.ForPeer(id, remote, local, inbound, nonce, _bestHeight);
         var actor = Context.ActorOf(PeerActor.Props(settings, connection, Self, _sync), $"peer-{id}");
         Context.Watch(actor);
-        var entry = new PeerEntry(id, actor, remote, inbound, requestId, nonce)
-        {
-            ConnectedAt = Now,
-            NoBan = _whitelist.Contains(remote.Address),
-        };
+        var entry = _peers.Add(id, actor, remote, inbound, requestId, nonce, Now, noBan: _whitelist.Contains(remote.Address));
         if (requestId is { } rid)
         {
             entry.Permanent = _requests.Find(rid)?.Permanent ?? false;
             entry.BookAddress = _bookAddress.GetValueOrDefault(rid);
         }
-        _peers[id] = entry;
-        entry.Added(_tally);
-        _peerByActor[actor] = id;
         _log.Debug("Peer {PeerId} {Direction} {Remote}", id, inbound ? "inbound from" : "outbound to", remote);
         return entry;
     }
 
-    private IEnumerable<PeerEntry> ReadyPeers() => _peers.Values.Where(p => p.Ready);
-
     private void OnRuleOnVersion(RuleOnVersion rule)
     {
-        if (!_peers.TryGetValue(rule.PeerId, out var peer)) return;
+        if (!_peers.TryGet(rule.PeerId, out var peer)) return;
         var version = rule.Version;
-        if (_ourNonces.Contains(version.Nonce))
-        {
-            Sender.Tell(new VersionRefused("connected to self"));
-            return;
-        }
-        if (_bans.IsBanned(rule.Remote.Address, Now))
-        {
-            Sender.Tell(new VersionRefused("banned"));
-            return;
-        }
-        if (!rule.Inbound)
-        {
-            // btcd server OnVersion: outbound peers must serve the chain (NODE_NETWORK) and, segwit being active on
-            // every network we run, witness data.
-            if (peer.BookAddress is { } address) _addrBook.Tell(new ServicesLearned(address, version.Services));
-            if (!version.Services.HasFlag(ServiceFlags.Network))
-            {
-                string reason = $"required services {(ulong)ServiceFlags.Network:x} not offered";
-                Sender.Tell(new VersionRefused(reason, new RejectMessage("version", RejectCode.Nonstandard, reason)));
-                return;
-            }
-            if (!version.Services.HasFlag(ServiceFlags.Witness))
-            {
-                Sender.Tell(new VersionRefused("peer does not offer witness data"));
-                return;
-            }
-        }
-        Sender.Tell(VersionAccepted.Instance);
+        bool self = _peers.IsOurNonce(version.Nonce), banned = _bans.IsBanned(rule.Remote.Address, Now);
+        // btcd server OnVersion: what an outbound peer offers is news for the address book, accepted or not.
+        if (!self && !banned && !rule.Inbound && peer.BookAddress is { } address) _addrBook.Tell(new ServicesLearned(address, version.Services));
+        var ruling = VersionPolicy.Rule(self, banned, rule.Inbound, version.Services);
+        Sender.Tell(ruling.IsAccepted ? VersionAccepted.Instance : new VersionRefused(ruling.Reason!,
+            ruling.SendReject ? new RejectMessage("version", RejectCode.Nonstandard, ruling.Reason!) : null));
     }
 
     private void OnPeerReady(PeerReady ready)
     {
-        if (!_peers.TryGetValue(ready.PeerId, out var peer)) return;
+        if (!_peers.TryGet(ready.PeerId, out var peer)) return;
         if (peer.Admission is { } ticket)
         {
-            _admission.HandshakeDone(ticket);
+            _inbound.Admission.HandshakeDone(ticket);
             peer.Admission = null;
         }
-        if (_tally.ReadyNotEvicted >= _settings.MaxPeers)
+        if (_peers.ReadyNotEvicted >= _settings.MaxPeers)
         {
-            peer.Actor.Tell(new DisconnectPeer("max peers reached"));
+            peer.Handle.Tell(new DisconnectPeer("max peers reached"));
             return;
         }
-        peer.MarkReady(_tally);
         peer.Services = ready.Handshake.Remote.Services;
         peer.ProtocolVersion = ready.Handshake.NegotiatedVersion;
         peer.RelayTxs = ready.Handshake.Remote.Relay;
         peer.SourceAddress = NetAddressV2.FromLegacy(new NetAddress(peer.Services, ready.Remote.Address,
             (ushort)ready.Remote.Port, (uint)Now.ToUnixTimeSeconds()));
+        _peers.MarkReady(peer, peer.Inbound ? null : _settings.AddressScope.GroupKey(peer.BookAddress ?? peer.SourceAddress));
         _addrBook.Tell(new ConnectedTo(peer.BookAddress ?? peer.SourceAddress));
         if (!peer.Inbound)
         {
-            peer.Group = _settings.AddressScope.GroupKey(peer.BookAddress ?? peer.SourceAddress);
-            _outboundGroups[peer.Group] = _outboundGroups.GetValueOrDefault(peer.Group) + 1;
             _awaitingNeedMore.Enqueue(peer.Id);
             _addrBook.Tell(NeedMoreAddresses.Instance);
             _addrBook.Tell(new MarkGood(peer.BookAddress ?? peer.SourceAddress));
@@ -498,12 +365,12 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
     private void OnNeedMoreAddresses(NeedMoreAddressesAnswer answer)
     {
         if (!_awaitingNeedMore.TryDequeue(out long peerId) || !answer.Needed) return;
-        if (_peers.TryGetValue(peerId, out var peer) && peer.Ready && peer.SourceAddress is { } source)
+        if (_peers.TryGet(peerId, out var peer) && peer.IsReady && peer.SourceAddress is { } source)
         {
             _addrBook.Tell(new ExpectAddresses(source));
-            _relayLimit.Credit(RelayKey(peer), Now); // Core: the answer may be large
+            _relay.ExpectAnswer(peer.Id, Now); // Core: the answer may be large
             peer.AwaitingAddrResponse = true;
-            peer.Actor.Tell(new SendToPeer(GetAddrMessage.Instance));
+            peer.Handle.Tell(new SendToPeer(GetAddrMessage.Instance));
         }
     }
 
@@ -517,7 +384,7 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
     /// <summary>True when the message went on to the sync actor, which then answers the peer.</summary>
     private bool HandlePeerMessage(ReceivedFromPeer received)
     {
-        if (!_peers.TryGetValue(received.PeerId, out var peer) || !peer.Ready) return false;
+        if (!_peers.TryGet(received.PeerId, out var peer) || !peer.IsReady) return false;
         // A peer we have just banned is on its way out: what it sent meanwhile is neither scored nor served.
         if (_bans.IsBanned(peer.Remote.Address, Now)) return false;
         switch (received.Message)
@@ -533,7 +400,7 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
                 if (peer.Inbound && !peer.AnsweredGetAddr)
                 {
                     peer.AnsweredGetAddr = true;
-                    _addrBook.Tell(GetAddresses.Instance, peer.Actor); // the book answers the peer directly
+                    _addrBook.Tell(GetAddresses.Instance, peer.Handle); // the book answers the peer directly
                 }
                 break;
             case FilterLoadMessage or FilterAddMessage or FilterClearMessage:
@@ -541,7 +408,7 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
                 // We do not offer NODE_BLOOM: btcd disconnects, and scores 100 when the peer should know (BIP111).
                 if (peer.ProtocolVersion >= ProtocolVersion.Bip0111)
                     Score(peer.Remote.Address, BanPenalty.BloomWhileDisabled(received.Message.Command));
-                peer.Actor.Tell(new DisconnectPeer($"{received.Message.Command} without NODE_BLOOM"));
+                peer.Handle.Tell(new DisconnectPeer($"{received.Message.Command} without NODE_BLOOM"));
                 break;
             case MemPoolMessage when _settings.PeerBloomFilters:
                 // btcd OnMemPool: 33 transient points against floods, then the sync actor, which owns the pool, sends
@@ -549,7 +416,7 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
                 if (!Score(peer.Remote.Address, BanPenalty.Mempool())) return ToSync(received);
                 break;
             case MemPoolMessage:
-                peer.Actor.Tell(new DisconnectPeer("mempool without NODE_BLOOM"));
+                peer.Handle.Tell(new DisconnectPeer("mempool without NODE_BLOOM"));
                 break;
             case GetDataMessage getData:
                 // btcd OnGetData: an empty request is ignored; a large one scores ⌊n·99/50,000⌋ transient points
@@ -589,7 +456,7 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
                     transactions++;
                     break;
                 default:
-                    peer.Actor.Tell(new DisconnectPeer($"invalid inventory type {item.Type} in notfound"));
+                    peer.Handle.Tell(new DisconnectPeer($"invalid inventory type {item.Type} in notfound"));
                     return false;
             }
         }
@@ -602,47 +469,21 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
     {
         if (addresses.Count == 0)
         {
-            peer.Actor.Tell(new DisconnectPeer("empty addr message"));
+            peer.Handle.Tell(new DisconnectPeer("empty addr message"));
             return;
         }
         _addrBook.Tell(new AddAddresses(addresses, peer.SourceAddress!, AddressOrigin.Peer));
 
-        // Beyond btcd, Bitcoin Core's gossip: a small unsolicited message of fresh, routable addresses goes on to one
-        // or two random peers, so a new node's address spreads. As in Core, every address costs the sender a token
-        // of its rate limit (one to start, 0.1 a second) and only those that got one are relayed, so a flood of
-        // small addr messages is not amplified to our other peers; nor is the answer to our getaddr.
+        // Beyond btcd, Bitcoin Core's gossip (AddressRelay): a small unsolicited message of fresh, routable addresses
+        // goes on to two random other peers, within the sender's rate limit; not the answer to our getaddr.
         bool answersGetAddr = peer.AwaitingAddrResponse;
         if (addresses.Count < WireLimits.MaxAddrPerMessage) peer.AwaitingAddrResponse = false;
-        var key = RelayKey(peer);
-        var now = Now;
-        _relayLimit.Refill(key, now);
-        var fresh = new List<NetAddressV2>();
-        foreach (var address in addresses)
-        {
-            if (!_relayLimit.TryTake(key, now)) continue;
-            if (addresses.Count <= 10 && !answersGetAddr && Math.Abs(now.ToUnixTimeSeconds() - address.Timestamp) <= 600
-                && _settings.AddressScope.IsRoutable(address))
-                fresh.Add(address);
-        }
-        if (fresh.Count == 0) return;
-        // Two random other peers, by reservoir sampling: one pass, no sort, no list of all peers.
-        PeerEntry? first = null, second = null;
-        int seen = 0;
-        foreach (var other in ReadyPeers())
-        {
-            if (other.Id == peer.Id) continue;
-            seen++;
-            if (seen == 1) first = other;
-            else if (seen == 2) second = other;
-            else if (Random.Shared.Next(seen) is var slot && slot < 2)
-            {
-                if (slot == 0) first = other;
-                else second = other;
-            }
-        }
-        var message = new SendAddresses(fresh);
-        first?.Actor.Tell(message);
-        second?.Actor.Tell(message);
+        var relayed = _relay.ToRelay(peer.Id, addresses, answersGetAddr, Now);
+        if (relayed.Count == 0) return;
+        var (first, second) = _relay.PickTwo(_peers.Ready.Where(other => other.Id != peer.Id));
+        var message = new SendAddresses(relayed);
+        first?.Handle.Tell(message);
+        second?.Handle.Tell(message);
     }
 
     /// <summary>Scores a peer's fault against its IP. The report is scored even when the peer has already gone: its
@@ -664,10 +505,10 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
 
     private void OnScorePeer(ScorePeer score)
     {
-        if (!_peers.TryGetValue(score.PeerId, out var peer)) return;
+        if (!_peers.TryGet(score.PeerId, out var peer)) return;
         _log.Debug("Peer {PeerId} {Remote} misbehaved: {Detail}", peer.Id, peer.Remote, score.Penalty.Detail);
         bool banned = !peer.NoBan && Score(peer.Remote.Address, score.Penalty);
-        if (!banned && score.Disconnect) peer.Actor.Tell(new DisconnectPeer(score.Penalty.Detail));
+        if (!banned && score.Disconnect) peer.Handle.Tell(new DisconnectPeer(score.Penalty.Detail));
     }
 
     /// <summary>btcd addBanScore: raises the IP's score; returns true when it bans (and so disconnects) the IP.</summary>
@@ -691,58 +532,49 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
     {
         if (!_bans.Ban(address, reason, duration)) return;
         _log.Warning("Banned {Address} for {Duration}: {Reason}", address, duration ?? _settings.Bans.Duration, reason);
-        foreach (var peer in _peers.Values.Where(p => p.Remote.Address.Equals(address)))
-            peer.Actor.Tell(new DisconnectPeer("banned"));
+        foreach (var peer in _peers.All.Where(p => p.Remote.Address.Equals(address)))
+            peer.Handle.Tell(new DisconnectPeer("banned"));
         SaveBans();
     }
 
+    /// <summary>Writes banlist.json after a change, one write at a time (BanSaveQueue).</summary>
     private void SaveBans()
     {
-        if (_banFile is null) return;
-        if (_savingBans)
-        {
-            _saveBansAgain = true;
-            return;
-        }
-        _savingBans = true;
-        _banFile.SaveAsync(_bans.List(Now)).ContinueWith(
+        if (_banFile is not null && _banSaves.Changed()) WriteBans(_banFile);
+    }
+
+    private void WriteBans(BanListFile file) =>
+        file.SaveAsync(_bans.List(Now)).ContinueWith(
             t => new BansSaved(t.IsCompletedSuccessfully ? null : t.Exception?.GetBaseException().Message),
             TaskScheduler.Default).PipeTo(Self);
-    }
 
     private void OnBansSaved(BansSaved saved)
     {
-        _savingBans = false;
         if (saved.Error is not null) _log.Error("Could not save the ban list: {Error}", saved.Error);
         else _bans.MarkSaved();
-        if (_saveBansAgain)
-        {
-            _saveBansAgain = false;
-            SaveBans();
-        }
+        if (_banSaves.Finished()) WriteBans(_banFile!);
     }
 
     private void OnPeerGone(PeerGone gone)
     {
         CountGoneBytes(gone);
-        if (_peers.TryGetValue(gone.PeerId, out var peer)) peer.GoneReason = gone.Reason;
+        if (_peers.TryGet(gone.PeerId, out var peer)) peer.GoneReason = gone.Reason;
     }
 
     /// <summary>btcd handleDonePeerMsg: forget the peer; outbound requests are redialled (permanent) or replaced.</summary>
     private void OnTerminated(Terminated terminated)
     {
-        if (!_peerByActor.Remove(terminated.ActorRef, out long id) || !_peers.Remove(id, out var peer)) return;
-        peer.Removed(_tally);
-        _ourNonces.Remove(peer.Nonce);
-        if (peer.Admission is { } ticket) _admission.Closed(ticket);
-        if (peer.Group is { } group && _outboundGroups.TryGetValue(group, out int count))
+        if (terminated.ActorRef.Equals(_sync))
         {
-            if (count <= 1) _outboundGroups.Remove(group);
-            else _outboundGroups[group] = count - 1;
+            _log.Error("The sync actor stopped: closing every peer and stopping (a node without its chain serves no peer)");
+            Context.Stop(Self);
+            return;
         }
+        if (_peers.Remove(terminated.ActorRef) is not { } peer) return;
+        if (peer.Admission is { } ticket) _inbound.Admission.Closed(ticket);
         if (peer.SourceAddress is { } source) _addrBook.Tell(new SourceGone(source));
-        _relayLimit.Forget(RelayKey(peer));
-        if (peer.Ready) _sync.Tell(new PeerGone(peer.Id, peer.Remote, peer.Inbound, peer.GoneReason ?? "stopped", true));
+        _relay.Forget(peer.Id);
+        if (peer.IsReady) _sync.Tell(new PeerGone(peer.Id, peer.Remote, peer.Inbound, peer.GoneReason ?? "stopped", true));
         _log.Debug("Peer {PeerId} {Remote} gone: {Reason}", peer.Id, peer.Remote, peer.GoneReason ?? "stopped");
         if (peer.RequestId is not { } requestId) return;
         _bookAddress.Remove(requestId);
@@ -757,85 +589,6 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
         if (_requests.Options.Automatic) Self.Tell(StartAutomatic.Instance);
     }
 
-    private static string RelayKey(PeerEntry peer) => peer.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-    private sealed class PeerEntry(long id, IActorRef actor, IPEndPoint remote, bool inbound, long? requestId, ulong nonce)
-    {
-        public long Id { get; } = id;
-        public IActorRef Actor { get; } = actor;
-        public IPEndPoint Remote { get; } = remote;
-        public bool Inbound { get; } = inbound;
-        public long? RequestId { get; } = requestId;
-        public ulong Nonce { get; } = nonce;
-        public bool Permanent { get; set; }
-        public NetAddressV2? BookAddress { get; set; }
-        public NetAddressV2? SourceAddress { get; set; }
-        public ServiceFlags Services { get; set; }
-        public uint ProtocolVersion { get; set; }
-        /// <summary>The handshake completed (set through <see cref="MarkReady"/>, which keeps the tally).</summary>
-        public bool Ready { get; private set; }
-        public string? Group { get; set; }
-        public bool AnsweredGetAddr { get; set; }
-        /// <summary>We sent getaddr and its answer has not come (Core m_getaddr_sent): addresses are not relayed.</summary>
-        public bool AwaitingAddrResponse { get; set; }
-        public AdmissionTicket? Admission { get; set; }
-        public bool? RetryOnGone { get; set; }
-        public string? GoneReason { get; set; }
-        public DateTimeOffset ConnectedAt { get; init; }
-        public bool NoBan { get; init; }
-        public bool RelayTxs { get; set; }
-        public TimeSpan? MinPing { get; set; }
-        public DateTimeOffset? LastNovelBlock { get; set; }
-        public DateTimeOffset? LastNovelTransaction { get; set; }
-        /// <summary>Told to go to make room for a newcomer (set through <see cref="MarkEvicted"/>).</summary>
-        public bool Evicted { get; private set; }
-
-        public void Added(PeerTally tally)
-        {
-            if (Inbound) tally.InboundSlotsTaken++;
-        }
-
-        public void MarkReady(PeerTally tally)
-        {
-            if (Ready) return;
-            Ready = true;
-            if (Inbound) tally.ReadyInbound++;
-            else tally.ReadyOutbound++;
-            if (!Evicted) tally.ReadyNotEvicted++;
-        }
-
-        public void MarkEvicted(PeerTally tally)
-        {
-            if (Evicted) return;
-            Evicted = true;
-            if (Inbound) tally.InboundSlotsTaken--;
-            if (Ready) tally.ReadyNotEvicted--;
-        }
-
-        public void Removed(PeerTally tally)
-        {
-            if (Inbound && !Evicted) tally.InboundSlotsTaken--;
-            if (!Ready) return;
-            if (Inbound) tally.ReadyInbound--;
-            else tally.ReadyOutbound--;
-            if (!Evicted) tally.ReadyNotEvicted--;
-        }
-    }
-
-    /// <summary>Counts of <see cref="_peers"/> kept up to date as peers are added, become ready, are evicted and go,
-    /// so that accepting a connection and completing a handshake cost O(1) instead of a scan of every peer (the scans
-    /// took a quarter of the node's CPU while 10,000 peers connected; docs/benchmarks.md, "Peers at scale").</summary>
-    private sealed class PeerTally
-    {
-        /// <summary>Inbound peers not evicted, handshaking or ready: what the inbound budget is checked against.</summary>
-        public int InboundSlotsTaken { get; set; }
-        /// <summary>Ready peers not evicted: what max peers is checked against.</summary>
-        public int ReadyNotEvicted { get; set; }
-        public int ReadyInbound { get; set; }
-        public int ReadyOutbound { get; set; }
-    }
-
-    private sealed record BansLoaded(BanListLoadResult Result);
     private sealed record BansSaved(string? Error);
     private sealed record Redial(long RequestId);
 

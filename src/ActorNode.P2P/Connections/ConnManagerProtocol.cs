@@ -113,3 +113,20 @@ public sealed record PingPeers
 {
     public static readonly PingPeers Instance = new();
 }
+
+/// <summary>Asks for the bytes the node has sent and received since it started, over every peer it ever had (those
+/// gone included); answered with <see cref="NetTotalsAnswer"/>.</summary>
+public sealed record GetNetTotals
+{
+    public static readonly GetNetTotals Instance = new();
+}
+
+/// <summary>The answer to <see cref="GetNetTotals"/>: wire bytes (frame headers included) since the node started.
+/// Live peers are asked for their counts (a peer that does not answer within 5 s counts as nothing more than its
+/// earlier answers); a peer that went gave its final counts as it stopped. The figures never go down from one
+/// answer to the next.</summary>
+public sealed record NetTotalsAnswer(long BytesSent, long BytesReceived);
+
+/// <summary>Drop the connection to the peer with this id (Core's disconnectnode by nodeid); a permanent peer is
+/// redialled, as after <see cref="DisconnectNode"/>. An unknown id is ignored.</summary>
+public sealed record DisconnectPeerById(long PeerId, string Reason);

@@ -51,4 +51,26 @@ public sealed record ConnManagerSettings
     /// <summary>How long a ping may go unanswered (Core TIMEOUT_INTERVAL, 20 minutes).</summary>
     public TimeSpan PingTimeout { get; init; } = TimeSpan.FromMinutes(20);
     public TransportOptions Transport { get; init; } = TransportOptions.Default;
+
+    /// <summary>The settings of the PeerActor of connection <paramref name="peerId"/>, which advertises
+    /// <paramref name="bestHeight"/> as its start height.</summary>
+    public Peers.PeerSettings ForPeer(long peerId, IPEndPoint remote, IPEndPoint local, bool inbound, ulong nonce, int bestHeight) => new()
+    {
+        PeerId = peerId,
+        Remote = remote,
+        Local = local,
+        Inbound = inbound,
+        Magic = Chain.Magic,
+        Nonce = nonce,
+        Services = PeerBloomFilters ? Services | ServiceFlags.Bloom : Services & ~ServiceFlags.Bloom,
+        UserAgent = UserAgent,
+        RelayTransactions = !BlocksOnly,
+        StartHeight = bestHeight,
+        TrickleInterval = TrickleInterval,
+        HandshakeTimeout = HandshakeTimeout,
+        PingInterval = PingInterval,
+        PingTimeout = PingTimeout,
+        // Every connection is opened in pull mode: a peer's reads are paced by its actor (TcpTransport).
+        Transport = Transport with { PullMode = true },
+    };
 }

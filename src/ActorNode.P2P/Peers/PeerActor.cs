@@ -168,7 +168,6 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
             _flushQueued = false;
             foreach (var inv in _trickle.Drain()) Send(inv);
         });
-        Receive<UpdateLastBlockHeight>(m => _lastBlockHeight = Math.Max(_lastBlockHeight, m.Height));
         Receive<BlockHeightKnown>(m =>
         {
             if (_lastAnnouncedBlock == m.Block) _lastBlockHeight = Math.Max(_lastBlockHeight, m.Height);
@@ -182,6 +181,7 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
         Receive<GetPeerStats>(_ => Sender.Tell(Stats()));
         Receive<PeerMessageHandled>(_ => OnForwardHandled());
         Receive<ForceStop>(_ => Context.Stop(Self));
+        Receive<Node.InjectFault>(Node.InjectFault.Throw);
         ReceiveAny(message =>
         {
             if (!_transport.Handle(message)) Unhandled(message);
@@ -614,6 +614,3 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
         public static readonly ForceStop Instance = new();
     }
 }
-
-/// <summary>The peer announced or we learnt a block at this height (btcd UpdateLastBlockHeight: only raises).</summary>
-public sealed record UpdateLastBlockHeight(int Height);

@@ -4,15 +4,6 @@ using ActorNode.Wire.Primitives;
 
 namespace ActorNode.P2P.Sync;
 
-/// <summary>The ConnManagerActor serves BIP37 bloom filters (<c>PeerBloomFilters</c>): the sync actor then answers
-/// getdata MSG_FILTERED_BLOCK and <c>mempool</c>. Sent once, at the manager's start; without it both are refused
-/// as before (notfound; the manager disconnects a <c>mempool</c>).</summary>
-public sealed record BloomFiltersServed
-{
-    public static BloomFiltersServed Instance { get; } = new();
-    private BloomFiltersServed() { }
-}
-
 /// <summary>BIP37 serving (Core ProcessGetBlockData for MSG_FILTERED_BLOCK and the BIP35 mempool answer; btcd
 /// pushMerkleBlockMsg and OnMemPool). The peer's filter lives in its PeerActor, which decides what the peer is told:
 /// we hand it the stored block, or the pool's transactions, and it filters (docs/peers.md, "Bloom filters").</summary>

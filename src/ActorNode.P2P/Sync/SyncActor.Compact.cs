@@ -13,20 +13,6 @@ using Akka.Event;
 
 namespace ActorNode.P2P.Sync;
 
-/// <summary>Asks for the SyncActor's compact-block counters; answered with <see cref="CompactBlockStats"/>.</summary>
-public sealed record GetCompactBlockStats
-{
-    public static GetCompactBlockStats Instance { get; } = new();
-    private GetCompactBlockStats() { }
-}
-
-/// <summary>What compact blocks (BIP152) did since the start: blocks rebuilt from a <c>cmpctblock</c>, transactions
-/// taken from the pool or asked for with <c>getblocktxn</c>, fallbacks to the full block, compact blocks sent in answer
-/// to <c>getdata</c> and pushed to high-bandwidth peers, and the peers in each high-bandwidth direction now.</summary>
-public sealed record CompactBlockStats(long BlocksReconstructed, long TransactionsFromPool, long TransactionsRequested,
-    long FullBlockFallbacks, long CompactBlocksServed, long CompactBlocksAnnounced,
-    IReadOnlyList<long> HighBandwidthTo, IReadOnlyList<long> HighBandwidthFrom);
-
 /// <summary>BIP152 compact blocks, version 2 only (witness, wtxid short ids), as Bitcoin Core's net_processing does
 /// it (docs/sync.md, "Compact blocks (BIP152)").
 /// <list type="bullet">

@@ -12,6 +12,7 @@ public sealed partial class SyncActor
     private void Queries()
     {
         Receive<GetSyncProgress>(_ => Sender.Tell(Progress()));
+        Receive<GetKnownPeers>(_ => Sender.Tell(new KnownPeers([.. _peers.Keys.Order()])));
         Receive<SubscribeProgress>(_ =>
         {
             _subscribers.Add(Sender);
@@ -21,6 +22,7 @@ public sealed partial class SyncActor
         Receive<UnsubscribeProgress>(_ => _subscribers.Remove(Sender));
         Receive<Terminated>(t =>
         {
+            if (_peerByActor.TryGetValue(t.ActorRef, out long peer)) ForgetPeer(peer); // SyncActor.cs
             _subscribers.Remove(t.ActorRef);
             _itemSubscribers.Remove(t.ActorRef); // SyncActor.Observation.cs
         });

@@ -41,6 +41,9 @@ public sealed partial class SyncActor : ReceiveActor, IWithTimers
     private IActorRef _manager;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<long, SyncPeer> _peers = [];
+    /// <summary>Every ready peer is watched: a PeerActor that stops without a <see cref="PeerGone"/> (its manager
+    /// restarted) is forgotten all the same.</summary>
+    private readonly Dictionary<IActorRef, long> _peerByActor = [];
     private readonly HashSet<IActorRef> _subscribers = [];
 
     private IBlockStore _store = null!;
@@ -68,6 +71,7 @@ public sealed partial class SyncActor : ReceiveActor, IWithTimers
         Receive<ReceivedFromPeer>(OnReceived);
         Receive<SyncTick>(_ => OnTick());
         Receive<GetCompactBlockStats>(_ => Sender.Tell(CompactStats()));
+        Receive<Node.InjectFault>(Node.InjectFault.Throw);
         Queries();
         Bloom(); // SyncActor.Bloom.cs
         Observation(); // SyncActor.Observation.cs
@@ -133,6 +137,8 @@ public sealed partial class SyncActor : ReceiveActor, IWithTimers
         var remote = ready.Handshake.Remote;
         var peer = new SyncPeer(ready.PeerId, Sender, remote.Services, remote.StartHeight, ready.Handshake);
         _peers[peer.Id] = peer;
+        _peerByActor[Sender] = peer.Id;
+        Context.Watch(Sender);
         OnCompactPeerReady(peer, ready.Inbound, ready.Handshake);
         if (peer.CanServeBlocks)
         {
@@ -151,9 +157,14 @@ public sealed partial class SyncActor : ReceiveActor, IWithTimers
         RequestBlocks(peer);
     }
 
-    private void OnPeerGone(PeerGone gone)
+    private void OnPeerGone(PeerGone gone) => ForgetPeer(gone.PeerId);
+
+    /// <summary>The peer has gone (its <see cref="PeerGone"/>, or its actor's Terminated).</summary>
+    private void ForgetPeer(long peerId)
     {
-        if (!_peers.Remove(gone.PeerId, out var peer)) return;
+        if (!_peers.Remove(peerId, out var peer)) return;
+        _peerByActor.Remove(peer.Actor);
+        Context.Unwatch(peer.Actor);
         OnCompactPeerGone(peer.Id);
         peer.Presync = null;
         if (peer.CanServeBlocks) _scheduler.RemovePeer(peer.Id);
@@ -574,32 +585,4 @@ public sealed partial class SyncActor : ReceiveActor, IWithTimers
     }
 
     private SyncProgress Progress() => _progress.Snapshot(_chain.BestHeader.Height, _scheduler.PeersDownloading);
-
-    /// <summary>What the SyncActor knows of one ready peer.</summary>
-    private sealed class SyncPeer(long id, IActorRef actor, ServiceFlags services, int startHeight, HandshakeResult handshake)
-    {
-        public long Id { get; } = id;
-        public IActorRef Actor { get; } = actor;
-        public ServiceFlags Services { get; } = services;
-        public int StartHeight { get; } = startHeight;
-        public bool WantsWtxid { get; } = handshake.WantsWtxidRelay;
-        public bool Witness { get; } = handshake.Witness;
-        /// <summary>The user agent of its version message (the lab names its nodes there).</summary>
-        public string UserAgent { get; } = handshake.Remote.UserAgent;
-        /// <summary>Our getheaders not yet answered: a headers message while none is outstanding is an announcement.</summary>
-        public int HeadersRequested { get; set; }
-        /// <summary>Full nodes and pruned nodes serve blocks (btcd: NODE_NETWORK; Core: also NODE_NETWORK_LIMITED).</summary>
-        public bool CanServeBlocks => !DownloadDropped && (Services & (ServiceFlags.Network | ServiceFlags.NetworkLimited)) != 0;
-        /// <summary>Disconnected for a block download fault: the scheduler no longer knows it.</summary>
-        public bool DownloadDropped { get; set; }
-        public HeaderPresync? Presync { get; set; }
-        public BlockNode? BestKnown { get; set; }
-        public int UnconnectingHeaders { get; set; }
-        /// <summary>The last block of a full getblocks answer (btcd continueHash).</summary>
-        public Hash256? ContinueHash { get; set; }
-        /// <summary>Transactions asked of this peer and not yet answered (at most 100).</summary>
-        public int TxInFlight { get; set; }
-        /// <summary>Transactions announced and not yet asked for (bounded).</summary>
-        public Queue<InvVector> TxToRequest { get; } = new();
-    }
 }

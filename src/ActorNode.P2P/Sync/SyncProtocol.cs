@@ -4,7 +4,8 @@ using ActorNode.Wire.Primitives;
 
 namespace ActorNode.P2P.Sync;
 
-/// <summary>The ConnManagerActor the sync actor talks to (relay, scores, heights), when it was created after it.</summary>
+/// <summary>The ConnManagerActor the sync actor talks to (relay, scores, heights), when it was created after it (the node
+/// builder) or has restarted; answered with <see cref="Connections.OurBestHeight"/>.</summary>
 public sealed record UseConnManager(Akka.Actor.IActorRef Manager);
 
 // ---- Subscriptions ------------------------------------------------------------------------------------------------
@@ -114,7 +115,90 @@ public sealed record MineBlocks(int Count, ReadOnlyMemory<byte>? Payout = null, 
 /// <summary>The hashes of the mined blocks, or the reason none could be mined.</summary>
 public sealed record BlocksMined(IReadOnlyList<Hash256> Hashes, string? Error);
 
+// ---- Compact blocks and bloom filters ----------------------------------------------------------------------------
+
+/// <summary>Asks for the SyncActor's compact-block counters; answered with <see cref="CompactBlockStats"/>.</summary>
+public sealed record GetCompactBlockStats
+{
+    public static GetCompactBlockStats Instance { get; } = new();
+    private GetCompactBlockStats() { }
+}
+
+/// <summary>What compact blocks (BIP152) did since the start: blocks rebuilt from a <c>cmpctblock</c>, transactions
+/// taken from the pool or asked for with <c>getblocktxn</c>, fallbacks to the full block, compact blocks sent in answer
+/// to <c>getdata</c> and pushed to high-bandwidth peers, and the peers in each high-bandwidth direction now.</summary>
+public sealed record CompactBlockStats(long BlocksReconstructed, long TransactionsFromPool, long TransactionsRequested,
+    long FullBlockFallbacks, long CompactBlocksServed, long CompactBlocksAnnounced,
+    IReadOnlyList<long> HighBandwidthTo, IReadOnlyList<long> HighBandwidthFrom);
+
+/// <summary>The ConnManagerActor serves BIP37 bloom filters (<c>PeerBloomFilters</c>): the sync actor then answers
+/// getdata MSG_FILTERED_BLOCK and <c>mempool</c>. Sent once, at the manager's start; without it both are refused
+/// as before (notfound; the manager disconnects a <c>mempool</c>).</summary>
+public sealed record BloomFiltersServed
+{
+    public static BloomFiltersServed Instance { get; } = new();
+    private BloomFiltersServed() { }
+}
+
+// ---- Item observation (the lab: who saw which transaction and block first, from whom; docs/sync.md) ---------------
+
+/// <summary>What an observed item is.</summary>
+public enum ObservedItemKind
+{
+    Transaction,
+    Block,
+}
+
+/// <summary>Tells the sender <see cref="ItemAccepted"/> and <see cref="ItemAnnounced"/> from now on, until it sends
+/// <see cref="UnsubscribeItems"/> or stops (the SyncActor watches it). Answered at once with
+/// <see cref="ItemsSubscribed"/>, so the subscriber knows from when it is told.</summary>
+public sealed record SubscribeItems
+{
+    public static SubscribeItems Instance { get; } = new();
+    private SubscribeItems() { }
+}
+
+/// <summary>The answer to <see cref="SubscribeItems"/>: observations follow from here on.</summary>
+public sealed record ItemsSubscribed
+{
+    public static ItemsSubscribed Instance { get; } = new();
+    private ItemsSubscribed() { }
+}
+
+/// <summary>Stops <see cref="ItemAccepted"/> and <see cref="ItemAnnounced"/> to the sender.</summary>
+public sealed record UnsubscribeItems
+{
+    public static UnsubscribeItems Instance { get; } = new();
+    private UnsubscribeItems() { }
+}
+
+/// <summary>This node now has the item: a transaction taken into the relay pool (from a peer's <c>tx</c>, or
+/// <see cref="SubmitTransaction"/>), or a block stored with its data (a peer's <c>block</c>, a <c>cmpctblock</c>
+/// rebuilt, <see cref="SubmitBlock"/> or <see cref="MineBlocks"/>). <paramref name="Hash"/>: the txid of a
+/// transaction, the hash of a block. <paramref name="FromPeer"/> and <paramref name="FromUserAgent"/> (the user agent
+/// of the peer's version message) name the peer that gave it, both null when it came from the user.
+/// <paramref name="At"/> is the SyncActor's clock (<see cref="SyncSettings.Time"/>).</summary>
+public sealed record ItemAccepted(ObservedItemKind Kind, Hash256 Hash, long? FromPeer, string? FromUserAgent, DateTimeOffset At);
+
+/// <summary>A peer announced an item, whether we have it or not (duplicates included): each transaction and block
+/// entry of an <c>inv</c> (the hash as announced: the wtxid for MSG_WTX, the txid for MSG_TX; the two are equal for a
+/// transaction without witness data), each header of an unsolicited <c>headers</c> message (BIP130), and each
+/// <c>cmpctblock</c> pushed to us unasked (BIP152 high-bandwidth). Answers to our own <c>getheaders</c> and
+/// <c>getdata</c> are not announcements.</summary>
+public sealed record ItemAnnounced(ObservedItemKind Kind, Hash256 Hash, long PeerId);
+
 // ---- Internal ------------------------------------------------------------------------------------------------------
+
+/// <summary>Asks for the ids of the ready peers the sync actor knows; answered with <see cref="KnownPeers"/> (tests:
+/// no ghost after a peer or its manager stops).</summary>
+internal sealed record GetKnownPeers
+{
+    public static GetKnownPeers Instance { get; } = new();
+    private GetKnownPeers() { }
+}
+
+/// <summary>The answer to <see cref="GetKnownPeers"/>, in ascending order.</summary>
+internal sealed record KnownPeers(IReadOnlyList<long> PeerIds);
 
 /// <summary>The SyncActor's periodic check: download stalls and timeouts, the headers sync peer, progress.</summary>
 internal sealed record SyncTick

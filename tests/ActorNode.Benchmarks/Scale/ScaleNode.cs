@@ -3,8 +3,10 @@ using System.Net;
 using System.Runtime;
 using ActorNode.AddrBook.Persistence;
 using ActorNode.Chain;
-using ActorNode.P2P.AddrBook;
 using ActorNode.P2P.Connections;
+using ActorNode.P2P.Node;
+using ActorNode.P2P.Sync;
+using ActorNode.Storage.Blocks;
 using Akka.Actor;
 using Akka.Configuration;
 
@@ -52,10 +54,14 @@ internal static class ScaleNode
         var system = ActorSystem.Create("scale-node", config);
         try
         {
-            var book = system.ActorOf(AddrBookActor.Props(PeersFile.InDirectory(dir)), "addrbook");
             int sinkCost = options.Int("sink-cost-us", 0);
-            var sync = system.ActorOf(Props.Create(() => new Sink(sinkCost)), "sync");
-            var manager = system.ActorOf(ConnManagerActor.Props(settings, book, sync), "connmanager");
+            var manager = NodeActors.Start(system, new NodeSettings
+            {
+                AddrBookFile = PeersFile.InDirectory(dir),
+                Sync = new SyncSettings { Chain = ChainParams.Regtest, OpenStore = () => new MemoryBlockStore(ChainParams.Regtest.Magic) },
+                SyncStandIn = Props.Create(() => new Sink(sinkCost)),
+                Connections = settings,
+            }).ConnManager;
 
             IPEndPoint? bound = null;
             for (var deadline = DateTime.UtcNow.AddSeconds(30); bound is null; await Task.Delay(20))

@@ -5,8 +5,8 @@ using ActorNode.AddrBook.Persistence;
 using ActorNode.Benchmarks.Scale;
 using ActorNode.Chain;
 using ActorNode.Interop.Tests.Bcoin;
-using ActorNode.P2P.AddrBook;
 using ActorNode.P2P.Connections;
+using ActorNode.P2P.Node;
 using ActorNode.P2P.Sync;
 using ActorNode.Storage.Blocks;
 using ActorNode.Wire.Primitives;
@@ -137,31 +137,28 @@ internal static class SyncBenchmark
         return (new Row(scenario, storeKind, blocks, bytes, elapsed, diskBytes, cpu), null);
     }
 
-    private sealed record Node(IActorRef Book, IActorRef Manager, IActorRef Sync)
+    private sealed record Node(NodeActors Actors)
     {
-        public async Task StopAsync()
-        {
-            await Manager.GracefulStop(TimeSpan.FromSeconds(30));
-            await Sync.GracefulStop(TimeSpan.FromSeconds(30)); // closes the store
-            await Book.GracefulStop(TimeSpan.FromSeconds(30));
-        }
+        public IActorRef Manager => Actors.ConnManager;
+        public IActorRef Sync => Actors.Sync;
+
+        public Task StopAsync() => Actors.StopAsync(TimeSpan.FromSeconds(30)); // the sync actor closes the store
     }
 
-    private static Node StartNode(ActorSystem system, string name, string dir, Func<IBlockStore> openStore, IReadOnlyList<IPEndPoint> connect)
-    {
-        var book = system.ActorOf(AddrBookActor.Props(PeersFile.InDirectory(dir)), $"{name}-addrbook");
-        var sync = system.ActorOf(SyncActor.Props(new SyncSettings { Chain = ChainParams.Regtest, OpenStore = openStore }), $"{name}-sync");
-        var manager = system.ActorOf(ConnManagerActor.Props(new ConnManagerSettings
+    private static Node StartNode(ActorSystem system, string name, string dir, Func<IBlockStore> openStore, IReadOnlyList<IPEndPoint> connect) =>
+        new(NodeActors.Start(system, new NodeSettings
         {
-            Chain = ChainParams.Regtest,
-            DataDirectory = dir,
-            TargetOutbound = 0,
-            Listen = [new IPEndPoint(IPAddress.Loopback, 0)],
-            Connect = connect,
-        }, book, sync), $"{name}-connmanager");
-        sync.Tell(new UseConnManager(manager));
-        return new Node(book, manager, sync);
-    }
+            AddrBookFile = PeersFile.InDirectory(dir),
+            Sync = new SyncSettings { Chain = ChainParams.Regtest, OpenStore = openStore },
+            Connections = new ConnManagerSettings
+            {
+                Chain = ChainParams.Regtest,
+                DataDirectory = dir,
+                TargetOutbound = 0,
+                Listen = [new IPEndPoint(IPAddress.Loopback, 0)],
+                Connect = connect,
+            },
+        }, name));
 
     private static async Task<IPEndPoint> ListenEndpoint(Node node)
     {

@@ -1,15 +1,15 @@
 using System.Net;
 using ActorNode.AddrBook.Persistence;
 using ActorNode.Chain;
-using ActorNode.P2P.AddrBook;
 using ActorNode.P2P.Connections;
+using ActorNode.P2P.Node;
 using ActorNode.P2P.Sync;
 using ActorNode.Storage.Blocks;
 using Akka.Actor;
 
 namespace ActorNode.P2P.Tests.Sync;
 
-/// <summary>A whole regtest node for tests, wired as the console node wires it: address book, sync actor (with an
+/// <summary>A whole regtest node for tests, built by the node's one builder (NodeActors), as the console node's: address book, sync actor (with an
 /// in-memory block store unless one is given), connection manager listening on 127.0.0.1:0, fast trickle and retry.
 /// The settings can be adjusted per test.</summary>
 internal sealed record TestNode(IActorRef AddrBook, IActorRef Manager, IActorRef Sync, IBlockStore Store)
@@ -19,9 +19,7 @@ internal sealed record TestNode(IActorRef AddrBook, IActorRef Manager, IActorRef
         Func<SyncSettings, SyncSettings>? sync = null, IBlockStore? store = null)
     {
         store ??= new MemoryBlockStore(ChainParams.Regtest.Magic);
-        var book = system.ActorOf(AddrBookActor.Props(PeersFile.InDirectory(dataDirectory)), $"{name}-addrbook");
         var syncSettings = new SyncSettings { Chain = ChainParams.Regtest, OpenStore = () => store };
-        var syncActor = system.ActorOf(SyncActor.Props(sync?.Invoke(syncSettings) ?? syncSettings), $"{name}-sync");
         var settings = new ConnManagerSettings
         {
             Chain = ChainParams.Regtest,
@@ -31,8 +29,13 @@ internal sealed record TestNode(IActorRef AddrBook, IActorRef Manager, IActorRef
             RetryDuration = TimeSpan.FromMilliseconds(300),
             TrickleInterval = TimeSpan.FromMilliseconds(200),
         };
-        var manager = system.ActorOf(ConnManagerActor.Props(connections?.Invoke(settings) ?? settings, book, syncActor), $"{name}-connmanager");
-        syncActor.Tell(new UseConnManager(manager));
+        var node = NodeActors.Start(system, new NodeSettings
+        {
+            AddrBookFile = PeersFile.InDirectory(dataDirectory),
+            Sync = sync?.Invoke(syncSettings) ?? syncSettings,
+            Connections = connections?.Invoke(settings) ?? settings,
+        }, name);
+        var (book, manager, syncActor) = (node.AddrBook, node.ConnManager, node.Sync);
         return new TestNode(book, manager, syncActor, store);
     }
 
