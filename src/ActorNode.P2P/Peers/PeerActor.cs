@@ -23,7 +23,7 @@ namespace ActorNode.P2P.Peers;
 /// <para>A faulty peer stops only this actor. Codec errors and protocol violations are reported to the connection
 /// manager (<see cref="PeerMisbehaved"/>), which scores and bans; the actor then disconnects. Its last word is
 /// <see cref="PeerGone"/>.</para></summary>
-public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
+public sealed partial class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
 {
     private const string HandshakeTimer = "handshake";
     private const string PingTimer = "ping";
@@ -559,58 +559,5 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
         else _transport.Close();
         // The close event stops us; if it never comes, stop anyway.
         Timers.StartSingleTimer(StopTimer, ForceStop.Instance, CloseGrace);
-    }
-
-    private static void Count(ref Dictionary<string, long>? perCommand, IWireMessage message, int bytes)
-    {
-        perCommand ??= new Dictionary<string, long>(8, StringComparer.Ordinal);
-        string key = message is UnknownMessage ? "*other*" : message.Command;
-        perCommand[key] = perCommand.GetValueOrDefault(key) + bytes;
-    }
-
-    private PeerStats Stats()
-    {
-        var remote = _ready?.Remote;
-        return new PeerStats(Id, _settings.Remote, _settings.Local, _settings.Inbound,
-            remote?.Services ?? ServiceFlags.None, remote?.ProtocolVersion ?? 0, remote?.UserAgent ?? "",
-            remote?.StartHeight ?? 0, _lastBlockHeight, _connectedAt, _lastSend,
-            _receivedMessage ? _lastReceive : null, _bytesSent, _bytesReceived,
-            remote is null ? TimeSpan.Zero : TimeSpan.FromSeconds(remote.Timestamp - _connectedAt.ToUnixTimeSeconds()),
-            _pingNonce, _pingSentAt, _pingTime, _ready is not null, _ready?.WantsAddrV2 ?? false, _prefersHeaders, _feeFilter,
-            _ready is not null && _relayTxs, _pingNonce is not null && _pingSentAt is { } sent ? Now - sent : null,
-            LastAnnouncedBlock: _lastAnnouncedBlock,
-            BytesSentPerMessage: _sentPerCommand is null ? null : new Dictionary<string, long>(_sentPerCommand),
-            BytesReceivedPerMessage: _receivedPerCommand is null ? null : new Dictionary<string, long>(_receivedPerCommand),
-            SendQueueFrames: _transport.QueuedFrames, SendQueueBytes: _transport.QueuedBytes);
-    }
-
-    private sealed record HandshakeDeadline
-    {
-        public static readonly HandshakeDeadline Instance = new();
-    }
-
-    private sealed record PingTick
-    {
-        public static readonly PingTick Instance = new();
-    }
-
-    private sealed record PingTimedOut
-    {
-        public static readonly PingTimedOut Instance = new();
-    }
-
-    private sealed record CheckTick
-    {
-        public static readonly CheckTick Instance = new();
-    }
-
-    private sealed record TrickleTick
-    {
-        public static readonly TrickleTick Instance = new();
-    }
-
-    private sealed record ForceStop
-    {
-        public static readonly ForceStop Instance = new();
     }
 }
