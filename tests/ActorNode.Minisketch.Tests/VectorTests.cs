@@ -35,7 +35,10 @@ public class VectorTests
     [InlineData(12345UL)]
     public void Decode_results_do_not_depend_on_the_seed(ulong seed)
     {
-        var mismatches = VectorFile.All.Where(r => r.Bits == 32).Select(r => Check(r, seed)).Where(m => m is not null).ToList();
+        // The rows where the randomised root finding could matter: more differences than capacity.
+        var rows = VectorFile.All.Where(r => SymmetricDifference(r).Count > r.Capacity).ToList();
+        Assert.Equal(724, rows.Count);
+        var mismatches = rows.Select(r => Check(r, seed)).Where(m => m is not null).ToList();
         Assert.True(mismatches.Count == 0, string.Join("\n", mismatches.Take(10)));
     }
 
