@@ -273,3 +273,24 @@ internal readonly struct Field64 : IBinaryField
         return lo ^ low ^ fold;
     }
 }
+
+/// <summary><see cref="Field32"/> without PCLMULQDQ, whatever the CPU: the portable path, for benchmarks and tests
+/// on machines that do have the intrinsic.</summary>
+internal readonly struct Field32Portable : IBinaryField
+{
+    private static readonly ulong[] QrtTable = Gf2.BuildQrtTable<Field32Portable>();
+
+    public static int Bits => 32;
+    public static ulong Mask => 0xFFFF_FFFF;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong Mul(ulong a, ulong b) => Field32.Reduce(Gf2.ClmulPortable(a, b).Lo);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong Sqr(ulong a) => Mul(a, a);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong Mul2(ulong a) => Field32.Mul2(a);
+
+    public static ulong Qrt(ulong a) => Gf2.ApplyLinear(QrtTable, a);
+}

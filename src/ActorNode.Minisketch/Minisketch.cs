@@ -24,6 +24,12 @@ public sealed class Minisketch
         SetSeed(RandomSeed());
     }
 
+    /// <summary>The odd syndromes s1, s3, … (for benchmarks and tests).</summary>
+    internal ReadOnlySpan<ulong> Syndromes => _syndromes;
+
+    /// <summary>The root-finding basis the seed chose.</summary>
+    internal ulong Basis => _basis;
+
     /// <summary>Field size in bits: 16, 32 or 64.</summary>
     public int Bits { get; }
 
