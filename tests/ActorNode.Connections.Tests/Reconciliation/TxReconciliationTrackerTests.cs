@@ -27,7 +27,7 @@ public class TxReconciliationTrackerTests
         Assert.Equal(onlyA.ToHashSet(), atA.Announce.ToHashSet());
         Assert.Equal(onlyB.ToHashSet(), atB.Announce.ToHashSet());
         Assert.Equal(0, atB.UnknownShortIds);
-        // Capacity from the set sizes: |46 − 45| + 0.25·45 + 1 = 13 (Core truncates q·min to 11) plus no margin.
+        // Capacity from the set sizes: |46 − 45| + floor(0.25·45) + 1 = 13, no false-positive margin needed at 13.
         Assert.Equal(SketchCapacity.Estimate(45, 46, SketchCapacity.DecodeQ(SketchCapacity.EncodeQ(0.25))), sketch.Capacity);
         // Both sets start over.
         Assert.Equal(0, link.A.SetSize(PeerOfA));
