@@ -1,3 +1,4 @@
+using ActorNode.Benchmarks;
 using ActorNode.Benchmarks.Scale;
 using ActorNode.Benchmarks.Sync;
 using BenchmarkDotNet.Running;
@@ -6,6 +7,7 @@ using BenchmarkDotNet.Running;
 // dotnet run -c Release --project tests/ActorNode.Benchmarks -- load --peers 1000,5000,10000   (docs/benchmarks.md)
 // dotnet run -c Release --project tests/ActorNode.Benchmarks -- flood --mb 300 [--sink-cost-us 50]
 // dotnet run -c Release --project tests/ActorNode.Benchmarks -- v2 --peers 1000
+// dotnet run -c Release --project tests/ActorNode.Benchmarks -- minisketch [--seconds 2]
 // dotnet run -c Release --project tests/ActorNode.Benchmarks -- sync --blocks 10000 [--tx-blocks 600 --txs 5] [--no-bcoin]
 switch (args.FirstOrDefault())
 {
@@ -17,6 +19,8 @@ switch (args.FirstOrDefault())
         return await SyncBenchmark.RunAsync(args[1..]);
     case "v2": // BIP324: handshakes/s at N peers and idle session memory (docs/benchmarks.md "BIP324")
         return ActorNode.Benchmarks.V2.V2Load.Run(args[1..]);
+    case "minisketch": // CPU-time table of sketch add and decode (docs/benchmarks.md, Minisketch)
+        return MinisketchCpuBench.Run(args[1..]);
     case "node": // the node under load, started by `load` in a child process
         return await ScaleNode.RunAsync(args[1..]);
     default:

@@ -35,7 +35,7 @@ public sealed record HandshakeResult(
 /// <para>Outbound: send our version, read theirs, then sendaddrv2, wtxidrelay and verack, then wait for their verack.
 /// Inbound: read their version, send ours, sendaddrv2, wtxidrelay, verack, then wait. Between their version and our
 /// answer the node rules on their version (<see cref="HandshakeAction.RuleOnVersion"/>). While waiting for verack,
-/// sendaddrv2 and wtxidrelay set flags, unknown commands are skipped (Core's pre-verack extensions pass that way), and
+/// sendaddrv2 and wtxidrelay set flags, sendtxrcncl is recorded (BIP330), unknown commands are skipped (Core's pre-verack extensions pass that way), and
 /// any other message fails the handshake. The 30-second deadline belongs to the owner.</para></summary>
 public sealed class PeerHandshake
 {
@@ -58,6 +58,21 @@ public sealed class PeerHandshake
 
     public bool Inbound { get; }
     public HandshakeState State { get; private set; } = HandshakeState.NotStarted;
+
+    /// <summary>BIP330: asked once the peer's version is accepted for the sendtxrcncl to send before our verack (null:
+    /// none). Unset, the node never offers reconciliation (Core's default, -txreconciliation off). See
+    /// <c>Reconciliation.ReconciliationHandshake.Offer</c>.</summary>
+    public Func<VersionMessage, uint, SendTxReconciliationMessage?>? OfferTxReconciliation { get; set; }
+
+    /// <summary>The sendtxrcncl we sent, if any.</summary>
+    public SendTxReconciliationMessage? SentTxReconciliation { get; private set; }
+
+    /// <summary>The first sendtxrcncl the peer sent before verack, if any. It never fails the handshake: whether
+    /// reconciliation is used is ruled on after verack (<c>Reconciliation.ReconciliationHandshake.Register</c>).</summary>
+    public SendTxReconciliationMessage? RemoteTxReconciliation { get; private set; }
+
+    /// <summary>The peer sent sendtxrcncl more than once (Core: a protocol violation when reconciliation is on).</summary>
+    public bool RemoteTxReconciliationRepeated { get; private set; }
 
     /// <summary>The version our messages are encoded at: ours until theirs is known, then min(ours, theirs).</summary>
     public uint NegotiatedVersion => _remote is null
@@ -117,6 +132,11 @@ public sealed class PeerHandshake
             actions.Add(new HandshakeAction.Send(SendAddrV2Message.Instance));
             actions.Add(new HandshakeAction.Send(WtxidRelayMessage.Instance));
         }
+        if (OfferTxReconciliation?.Invoke(_remote!, NegotiatedVersion) is { } offer)
+        {
+            SentTxReconciliation = offer;
+            actions.Add(new HandshakeAction.Send(offer));
+        }
         actions.Add(new HandshakeAction.Send(VerAckMessage.Instance));
         while (State == HandshakeState.AwaitingVerack && _heldWhileRuling.TryDequeue(out var held))
             actions.AddRange(ReceiveWhileWaiting(held));
@@ -144,6 +164,10 @@ public sealed class PeerHandshake
                 return [];
             case WtxidRelayMessage:
                 _wantsWtxidRelay = NegotiatedVersion >= ProtocolVersion.WtxidRelay;
+                return [];
+            case SendTxReconciliationMessage offer:
+                if (RemoteTxReconciliation is null) RemoteTxReconciliation = offer;
+                else RemoteTxReconciliationRepeated = true;
                 return [];
             case UnknownMessage:
                 return [];

@@ -36,6 +36,7 @@ public static partial class MessageRegistry
         RegisterBlockMessages(table);
         RegisterFilterMessages(table);
         RegisterCompactBlockMessages(table);
+        RegisterReconciliationMessages(table);
         return table.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
@@ -45,6 +46,7 @@ public static partial class MessageRegistry
     static partial void RegisterBlockMessages(Dictionary<string, MessageDescriptor> table);
     static partial void RegisterFilterMessages(Dictionary<string, MessageDescriptor> table);
     static partial void RegisterCompactBlockMessages(Dictionary<string, MessageDescriptor> table);
+    static partial void RegisterReconciliationMessages(Dictionary<string, MessageDescriptor> table);
 
     /// <summary>Every command we know.</summary>
     public static IEnumerable<string> Commands => Table.Keys;

@@ -367,7 +367,7 @@ public sealed partial class PeerActorTests : Akka.TestKit.Xunit2.TestKit
     public void Messages_GoToTheActorThatOwnsThem()
     {
         var peer = ReadyOutbound();
-        Feed(peer, GetAddrMessage.Instance, new HeadersMessage([]), new UnknownMessage("sendtxrcncl", new byte[] { 1 }));
+        Feed(peer, GetAddrMessage.Instance, new HeadersMessage([]), new UnknownMessage("reqsketchext", new byte[] { 1 }));
         Assert.IsType<GetAddrMessage>(_manager.ExpectMsg<ReceivedFromPeer>().Message);
         Assert.IsType<HeadersMessage>(_sync.ExpectMsg<ReceivedFromPeer>().Message);
         _sync.ExpectNoMsg(TimeSpan.FromMilliseconds(100));

@@ -76,5 +76,9 @@ internal static class WireSamples
         CompactBlockMessage.FromBlock(SmallBlock, 99),
         new GetBlockTransactionsMessage(H(25), [1, 3, 4]),
         new BlockTransactionsMessage(H(26), [SegwitTx]),
+        new SendTxReconciliationMessage(1, 0x0123456789abcdef),
+        new RequestReconciliationMessage(42, 8191),
+        new SketchMessage(new byte[] { 1, 2, 3, 4, 5, 6, 7, 8 }),
+        new ReconciliationDifferenceMessage(true, [7, 0xFFFFFFFF]),
     ];
 }

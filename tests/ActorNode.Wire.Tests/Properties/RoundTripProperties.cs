@@ -22,7 +22,7 @@ public class RoundTripProperties
         typeof(PingMessage), typeof(PongMessage), typeof(MemPoolMessage), typeof(SendHeadersMessage),
         typeof(FeeFilterMessage), typeof(WtxidRelayMessage), typeof(RejectMessage), typeof(FilterClearMessage),
         typeof(GetCFiltersMessage), typeof(GetCFHeadersMessage), typeof(GetCFCheckptMessage),
-        typeof(SendCompactMessage),
+        typeof(SendCompactMessage), typeof(SendTxReconciliationMessage), typeof(RequestReconciliationMessage),
     ];
 
     [Fact]

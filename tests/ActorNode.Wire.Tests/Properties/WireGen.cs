@@ -276,6 +276,12 @@ internal static class WireGen
             ["cmpctblock"] = Of(CompactBlock),
             ["getblocktxn"] = Of(Gen.Select(Hash, BlockTxIndexes, (hash, i) => new GetBlockTransactionsMessage(hash, i))),
             ["blocktxn"] = Of(Gen.Select(Hash, Tx.Array[0, 8], (hash, txs) => new BlockTransactionsMessage(hash, txs))),
+            ["sendtxrcncl"] = Of(Gen.Select(Gen.Frequency((3, Gen.Const(1u)), (1, Gen.UInt)), Gen.ULong,
+                (version, salt) => new SendTxReconciliationMessage(version, salt))),
+            ["reqrecon"] = Of(Gen.Select(Gen.UShort, Gen.UShort, (size, q) => new RequestReconciliationMessage(size, q))),
+            ["sketch"] = Of(Gen.Int[0, 64].SelectMany(c => Gen.Byte.Array[c * 4]).Select(b => new SketchMessage(b))),
+            ["reconcildiff"] = Of(Gen.Select(Gen.Bool, Gen.UInt.Array[0, MaxList],
+                (success, ids) => new ReconciliationDifferenceMessage(success, ids))),
         };
 
     /// <summary>Any registered message, each command equally likely.</summary>
