@@ -7,7 +7,7 @@ namespace ActorNode.Minisketch;
 /// implementation) serialises: the capacity odd power sums s1, s3, …, s(2c−1) of the elements in GF(2^bits), each as a
 /// little-endian integer of bits/8 bytes. Fields of 16, 32 (BIP330's) and 64 bits. Not thread-safe.</summary>
 /// <remarks>Sketches of two sets merge (XOR) into the sketch of their symmetric difference, which
-/// <see cref="TryDecode"/> recovers whenever it has at most <see cref="Capacity"/> elements.</remarks>
+/// <see cref="TryDecode(int, out ulong[])"/> recovers whenever it has at most <see cref="Capacity"/> elements.</remarks>
 public sealed class Minisketch
 {
     /// <summary>Largest capacity this class accepts. libminisketch has no limit; callers facing peers bound capacity
