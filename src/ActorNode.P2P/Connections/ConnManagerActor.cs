@@ -20,7 +20,7 @@ using PeerEntry = ActorNode.Connections.Peers.TablePeer<Akka.Actor.IActorRef>;
 namespace ActorNode.P2P.Connections;
 
 /// <summary>Dials, accepts and keeps the node's peers: btcd's connmgr connHandler and the server's peerHandler in one
-/// actor (reference §4, §5). It supervises one <see cref="PeerActor"/> per connection with a stopping strategy and
+/// actor (btcd connmgr/connmanager.go, btcd server.go). It supervises one <see cref="PeerActor"/> per connection with a stopping strategy and
 /// DeathWatch: a faulty peer stops alone and the node goes on.
 /// <para>Outbound: permanent requests (<c>--connect</c>, <c>--addnode</c>) are redialled with linear backoff;
 /// automatic ones take addresses from the AddrBookActor (one per network group) up to the target. Inbound: banned

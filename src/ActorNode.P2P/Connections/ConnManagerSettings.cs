@@ -7,7 +7,7 @@ using ActorNode.Wire;
 
 namespace ActorNode.P2P.Connections;
 
-/// <summary>What the connection manager runs with (btcd config.go and server.go defaults, reference §5.1).</summary>
+/// <summary>What the connection manager runs with (btcd config.go and server.go defaults, btcd config.go, params.go).</summary>
 public sealed record ConnManagerSettings
 {
     public required ChainParams Chain { get; init; }

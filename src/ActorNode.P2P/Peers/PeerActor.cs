@@ -13,7 +13,7 @@ using Akka.Event;
 
 namespace ActorNode.P2P.Peers;
 
-/// <summary>One TCP connection to one peer (btcd peer.Peer, reference §2): the version/verack handshake under a
+/// <summary>One TCP connection to one peer (btcd peer.Peer, btcd peer/peer.go): the version/verack handshake under a
 /// 30-second deadline, then dispatch of every message to the actor that owns it, ping every 2 minutes with RTT,
 /// the 5-minute idle timeout, response deadlines (stall detection), known inventory and trickled announcements.
 /// <para>btcd's goroutines become timers and messages: inHandler is <see cref="OnReceived"/> with a

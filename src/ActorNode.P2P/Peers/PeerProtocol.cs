@@ -91,7 +91,7 @@ public sealed record PeerMessageHandled
     private PeerMessageHandled() { }
 }
 
-/// <summary>The peer broke a rule; the connection manager scores it (ban score, reference §5.5).</summary>
+/// <summary>The peer broke a rule; the connection manager scores it (ban score, btcd server.go).</summary>
 public sealed record PeerMisbehaved(long PeerId, IPEndPoint Remote, PeerFault Fault, WireError? CodecError, string Detail);
 
 /// <summary>A ping round trip was measured (its minimum protects the peer from inbound eviction).</summary>
@@ -130,7 +130,7 @@ public enum PeerFault
     BloomFilter,
 }
 
-/// <summary>A peer's statistics (btcd peer.StatsSnap, reference §2.10; feeds getpeerinfo).</summary>
+/// <summary>A peer's statistics (btcd peer.StatsSnap, btcd peer/peer.go; feeds getpeerinfo).</summary>
 public sealed record PeerStats(
     long Id,
     IPEndPoint Remote,

@@ -5,7 +5,7 @@ using ActorNode.Wire;
 namespace ActorNode.P2P.Peers;
 
 /// <summary>What a PeerActor is told at creation: who it is, what we advertise, and its timers (btcd peer.Config
-/// and peer.go constants, reference §2.1).</summary>
+/// and peer.go constants, btcd peer/peer.go).</summary>
 public sealed record PeerSettings
 {
     public required long PeerId { get; init; }

@@ -7,7 +7,7 @@ using ActorNode.Wire.Primitives;
 namespace ActorNode.P2P.Sync;
 
 /// <summary>Serving peers: getheaders, getblocks and getdata (btcd server OnGetHeaders, OnGetBlocks, OnGetData;
-/// reference §6, §8.5).</summary>
+/// btcd netsync/manager.go, btcd blockchain/chainview.go, blockchain/chain.go).</summary>
 public sealed partial class SyncActor
 {
     /// <summary>Headers from our best block chain after the peer's locator (Core answers from its active chain, the

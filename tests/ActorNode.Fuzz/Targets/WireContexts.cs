@@ -6,7 +6,7 @@ namespace ActorNode.Fuzz.Targets;
 /// codec is reachable: bits 0-2 choose the version, bit 3 the encoding (0 = witness).</summary>
 public static class WireContexts
 {
-    /// <summary>Versions at and around the codec's gates (reference §1.3).</summary>
+    /// <summary>Versions at and around the codec's gates (btcd wire/protocol.go).</summary>
     public static readonly uint[] Versions =
     [
         ProtocolVersion.Current, ProtocolVersion.CompactBlocks, ProtocolVersion.SendHeaders, ProtocolVersion.Bip0037,
