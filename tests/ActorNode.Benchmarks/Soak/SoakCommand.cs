@@ -87,7 +87,8 @@ internal static class SoakCommand
         }
         Log($"feeder: {feederEndpoint}, mined {options.Blocks} blocks in {clock.Elapsed.TotalSeconds:F1} s");
 
-        await using var node = await SoakNodeProcess.StartAsync(["--connect", feederEndpoint.ToString()]);
+        string[] nodeArgs = cl.String("debug-log") is null ? ["--connect", feederEndpoint.ToString()] : ["--connect", feederEndpoint.ToString(), "--debug-log"];
+        await using var node = await SoakNodeProcess.StartAsync(nodeArgs);
         Log($"node: pid {node.Pid}, port {node.Port}, {node.Description}");
         var nodeEndpoint = new IPEndPoint(IPAddress.Loopback, node.Port);
         var start = await node.StatsAsync();
@@ -118,6 +119,7 @@ internal static class SoakCommand
                 Log($"node ERROR: {line}");
             }
             foreach (var line in stats.NewWarningLines.Take(5)) Log($"node warning: {line}");
+            foreach (var line in stats.FeederLines) Log($"node, feeder connection: {line}");
             PrintRow(row);
             return row;
         }
@@ -159,10 +161,14 @@ internal static class SoakCommand
             $"{counters.Silent:N0} silent (dropped by the node: see node-closed), {counters.NodeClosed:N0} closed by the node, {counters.Resets:N0} RST closes, " +
             $"{counters.Failures:N0} failures (first: {counters.FirstFailure ?? "none"}); txs announced {counters.TxAnnounced:N0}, served to the node {counters.TxServed:N0}, " +
             $"tx inv received {counters.TxInvReceived:N0}, txs received {counters.TxReceived:N0}, block announcements {counters.BlockAnnouncements:N0}, pings {counters.Pings:N0}");
+        if (!counters.FailureKinds.IsEmpty)
+            Console.WriteLine("load failures, by kind: " + string.Join("; ", counters.FailureKinds.OrderByDescending(k => k.Value).Take(8).Select(k => $"{k.Value:N0} × {k.Key}")));
         Console.WriteLine($"node: {final.Stats.PeersStarted:N0} PeerActors started; height {final.Stats.Height:N0}; pool {final.Stats.Mempool:N0}; " +
             $"drained to {drained.PeerActors} PeerActor(s), {drained.Inbound} inbound in {drainSeconds:F0} s; {final.Stats.Errors} error and {final.Stats.Warnings} warning log events; " +
             $"{final.Stats.SocketChecks} socket checks ({final.Stats.SocketSuspects} suspects at the last); feeder height {feederTips.BestBlock.Height:N0}, feeder pool {feederPool.Items.Count:N0}");
         foreach (var line in errorLines) Console.WriteLine($"  error: {line}");
+        if (final.Stats.GoneReasons.Count > 0)
+            Console.WriteLine("peers gone, by reason (--debug-log): " + string.Join("; ", final.Stats.GoneReasons.OrderByDescending(r => r.Value).Select(r => $"{r.Value:N0} × {r.Key}")));
 
         // Stuck: PeerActors with a dead socket or silent to GetPeerInfo in two checks in a row (ever, during the run);
         // mailboxes non-empty for 30 s (at the last sample of the run and after the drain); PeerActors left after the drain.
@@ -171,6 +177,15 @@ internal static class SoakCommand
         int leftOver = Math.Max(0, drained.PeerActors - 1);
         int stuck = stuckSockets + notDraining + leftOver;
         double growth = (last.Stats.RssKiB - warm.Stats.RssKiB) / (double)warm.Stats.RssKiB;
+        // One RSS sample swings by tens of MB with the GC's decommits: the medians of five rows say the same less noisily.
+        var running = rows.Where(r => r.Label == "").ToList();
+        int warmIndex = running.FindIndex(r => r.At >= warm.At);
+        double Median(IEnumerable<Row> some) => some.Select(r => (double)r.Stats.RssKiB).Order().ElementAt(some.Count() / 2);
+        var afterWarm = running.Skip(Math.Max(0, warmIndex)).Take(5).ToList();
+        var atEnd = running.TakeLast(5).ToList();
+        double smoothed = (Median(atEnd) - Median(afterWarm)) / Median(afterWarm);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"RSS median of the {afterWarm.Count} rows from the warm-up on {Median(afterWarm) / 1024:F1} MB, of the last {atEnd.Count} rows {Median(atEnd) / 1024:F1} MB ({smoothed * 100:+0.0;-0.0} %)"));
         bool rssOk = Math.Abs(growth) <= 0.10;
         foreach (var s in final.Stats.StuckPeers) Console.WriteLine($"  stuck peer: {s}");
         foreach (var s in last.Stats.NotDraining.Concat(final.Stats.NotDraining)) Console.WriteLine($"  mailbox not draining: {s}");
@@ -237,6 +252,8 @@ internal static class SoakCommand
             $"| {time} | {s.RssKiB / 1024.0:F1} | {s.ManagedBytes / 1e6:F1} | {s.Actors:N0} | {s.PeerActors:N0} | {s.MaxMailbox:N0} | {s.Descriptors:N0} | {s.Threads} | " +
             $"{r.Connected:N0} (node {s.Inbound:N0}+{s.Outbound}) | {r.Handshakes:N0} | {s.Height:N0} | {s.Mempool:N0} | {s.StuckPeers.Count + s.NotDraining.Count} | {s.Errors} | {s.Warnings} | {r.Failures:N0} | {r.Load:F1} |"));
         if (s.MaxMailbox > 100) Console.WriteLine($"  deepest mailbox: {s.MaxMailboxPath}");
+        foreach (var stuck in s.StuckPeers) Console.WriteLine($"  stuck peer: {stuck}");
+        foreach (var busy in s.NotDraining) Console.WriteLine($"  mailbox not draining: {busy}");
         Console.Out.Flush();
     }
 
@@ -303,7 +320,7 @@ internal sealed class SoakNodeProcess : IAsyncDisposable
 
     private async Task<string> NextAsync(string prefix)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(300));
         while (true)
         {
             string line;

@@ -30,10 +30,13 @@ namespace ActorNode.Benchmarks.Soak;
 /// <c>quit</c>.</para></summary>
 internal static class SoakNode
 {
-    private const string Hocon = """
+    /// <summary>Akka settings of the node: every log event goes to <see cref="LogSink"/> (and nowhere else), which counts
+    /// errors and warnings; with <c>--debug-log</c> the level is DEBUG and the sink also tallies why peers went.</summary>
+    private static string Hocon(bool debug) => $$"""
         akka {
-          loglevel = WARNING
+          loglevel = {{(debug ? "DEBUG" : "WARNING")}}
           stdout-loglevel = WARNING
+          loggers = ["{{typeof(LogSink).FullName}}, {{typeof(LogSink).Assembly.GetName().Name}}"]
           log-dead-letters = off
           actor.debug.unhandled = off
         }
@@ -45,10 +48,14 @@ internal static class SoakNode
         int Actors, int PeerActors, int MaxMailbox, string MaxMailboxPath, int LongestBusyStreak, IReadOnlyList<string> NotDraining,
         int Inbound, int Outbound, long PeersStarted, int Height, int HeaderHeight, int Mempool,
         int SocketChecks, int SocketSuspects, IReadOnlyList<string> StuckPeers, int StuckPeersEver,
-        int Errors, int Warnings, IReadOnlyList<string> NewErrorLines, IReadOnlyList<string> NewWarningLines);
+        int Errors, int Warnings, IReadOnlyList<string> NewErrorLines, IReadOnlyList<string> NewWarningLines,
+        IReadOnlyDictionary<string, int> GoneReasons, IReadOnlyList<string> FeederLines);
 
     private static readonly ConcurrentQueue<string> ErrorLines = new();
     private static readonly ConcurrentQueue<string> WarningLines = new();
+    private static readonly ConcurrentQueue<string> FeederLines = new();
+    private static readonly ConcurrentDictionary<string, int> GoneReasons = new();
+    private static string _feederPort = "";
     private static int _errors, _warnings;
 
     public static async Task<int> RunAsync(string[] args)
@@ -56,15 +63,13 @@ internal static class SoakNode
         var options = new Scale.CommandLine(args);
         var (soft, hard) = FileLimit.RaiseToHard();
         var connect = IPEndPoint.Parse(options.String("connect") ?? throw new ArgumentException("soak-node needs --connect host:port"));
+        _feederPort = ":" + connect.Port.ToString(CultureInfo.InvariantCulture);
         var sampleEvery = TimeSpan.FromSeconds(options.Double("sample-seconds", 5));
         var checkEvery = TimeSpan.FromSeconds(options.Double("check-seconds", 30));
         string dir = Directory.CreateTempSubdirectory("actornode-soak-node-").FullName;
         string blocks = Path.Combine(dir, "blocks");
 
-        var system = ActorSystem.Create("soak-node", ConfigurationFactory.ParseString(Hocon));
-        var logSink = system.ActorOf(Props.Create(() => new LogSink()), "soak-log-sink");
-        system.EventStream.Subscribe(logSink, typeof(Error));
-        system.EventStream.Subscribe(logSink, typeof(Warning));
+        var system = ActorSystem.Create("soak-node", ConfigurationFactory.ParseString(Hocon(options.String("debug-log") is not null)));
         using var stop = new CancellationTokenSource();
         try
         {
@@ -144,11 +149,11 @@ internal static class SoakNode
 
     private static async Task<Stats> CollectAsync(IActorRef manager, IActorRef sync, ActorCensus census, SocketCheck sockets)
     {
-        var timeout = TimeSpan.FromSeconds(30);
-        var count = await manager.Ask<ConnectionCount>(GetConnectionCount.Instance, timeout);
-        var started = await manager.Ask<PeersStarted>(GetPeersStarted.Instance, timeout);
-        var tips = await sync.Ask<ChainTips>(new GetChainTips(), timeout);
-        var pool = await sync.Ask<MempoolContent>(GetMempool.Instance, timeout);
+        // A starved node may answer late: a figure that does not come in 60 s is reported as -1, the node goes on.
+        var count = await AskOr(manager, GetConnectionCount.Instance, new ConnectionCount(-1, -1));
+        var started = await AskOr(manager, GetPeersStarted.Instance, new PeersStarted(-1));
+        var tips = await AskOr<ChainTips?>(sync, new GetChainTips(), null);
+        var pool = await AskOr<MempoolContent?>(sync, GetMempool.Instance, null);
         var actors = census.Take();
         long rss = StatusKiB("VmRSS"), anon = StatusKiB("RssAnon");
         int threads = (int)StatusKiB("Threads");
@@ -159,9 +164,16 @@ internal static class SoakNode
         var (checks, suspects, stuck, stuckEver) = sockets.Figures();
         return new Stats(rss, anon, managed, info.HeapSizeBytes, info.TotalCommittedBytes, GC.CollectionCount(2), threads, fds,
             actors.Actors, actors.PeerActors, actors.MaxMailbox, actors.MaxMailboxPath, actors.LongestBusyStreak, actors.NotDraining,
-            count.Inbound, count.Outbound, started.Count, tips.BestBlock.Height, tips.BestHeader.Height, pool.Items.Count,
+            count.Inbound, count.Outbound, started.Count, tips?.BestBlock.Height ?? -1, tips?.BestHeader.Height ?? -1, pool?.Items.Count ?? -1,
             checks, suspects, stuck, stuckEver,
-            Volatile.Read(ref _errors), Volatile.Read(ref _warnings), Drain(ErrorLines), Drain(WarningLines));
+            Volatile.Read(ref _errors), Volatile.Read(ref _warnings), Drain(ErrorLines), Drain(WarningLines),
+            GoneReasons.ToDictionary(r => r.Key, r => r.Value), Drain(FeederLines));
+    }
+
+    private static async Task<T> AskOr<T>(IActorRef actor, object request, T fallback)
+    {
+        try { return await actor.Ask<T>(request, TimeSpan.FromSeconds(60)); }
+        catch (AskTimeoutException) { return fallback; }
     }
 
     private static List<string> Drain(ConcurrentQueue<string> queue)
@@ -188,12 +200,14 @@ internal static class SoakNode
         }
     }
 
-    /// <summary>Counts error and warning events and keeps the first lines of each (at most 200 kept between two
-    /// stats requests, so a storm of warnings cannot grow the node).</summary>
-    private sealed class LogSink : ReceiveActor
+    /// <summary>The node's only logger: counts error and warning events and keeps the first lines of each (at most 200
+    /// kept between two stats requests, so a storm of warnings cannot grow the node). At DEBUG it tallies the reasons
+    /// of "Peer … disconnected: reason" and keeps the lines about the feeder connection.</summary>
+    internal sealed class LogSink : ReceiveActor
     {
         public LogSink()
         {
+            Receive<InitializeLogger>(_ => Sender.Tell(new LoggerInitialized()));
             Receive<Error>(e =>
             {
                 Interlocked.Increment(ref _errors);
@@ -204,6 +218,20 @@ internal static class SoakNode
                 Interlocked.Increment(ref _warnings);
                 if (WarningLines.Count < 200) WarningLines.Enqueue($"{w.Timestamp:HH:mm:ss} {w.LogSource}: {w.Message}");
             });
+            Receive<Debug>(d =>
+            {
+                string text = d.Message?.ToString() ?? "";
+                int at = text.IndexOf(" disconnected: ", StringComparison.Ordinal);
+                if (at >= 0)
+                {
+                    string reason = text[(at + " disconnected: ".Length)..];
+                    reason = reason.Length > 60 ? reason[..60] : reason;
+                    if (GoneReasons.Count < 200 || GoneReasons.ContainsKey(reason)) GoneReasons.AddOrUpdate(reason, 1, (_, n) => n + 1);
+                }
+                if (text.Contains(_feederPort, StringComparison.Ordinal) && FeederLines.Count < 200)
+                    FeederLines.Enqueue($"{d.Timestamp:HH:mm:ss} {d.LogSource}: {text}");
+            });
+            ReceiveAny(_ => { });
         }
     }
 
@@ -255,7 +283,8 @@ internal static class SoakNode
         private Dictionary<IPEndPoint, string> ReadTcpTable()
         {
             var table = new Dictionary<IPEndPoint, string>();
-            foreach (var line in File.ReadLines("/proc/net/tcp").Skip(1))
+            // Akka.IO dials with dual-mode sockets: the node's connection to the feeder is in tcp6 as ::ffff:127.0.0.1.
+            foreach (var line in File.ReadLines("/proc/net/tcp").Skip(1).Concat(File.ReadLines("/proc/net/tcp6").Skip(1)))
             {
                 var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
                 if (fields.Length < 4) continue;
@@ -276,9 +305,18 @@ internal static class SoakNode
 
         private static IPEndPoint Parse(string hex)
         {
+            // The address as the kernel prints it: 32-bit words in host order (little-endian here); IPv4-mapped IPv6
+            // (::ffff:a.b.c.d) is read as the IPv4 address, as the peers' endpoints are.
             var parts = hex.Split(':');
-            uint raw = uint.Parse(parts[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
-            return new IPEndPoint(new IPAddress(BitConverter.GetBytes(raw)), int.Parse(parts[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture));
+            string address = parts[0];
+            if (address.Length == 32 && address.StartsWith("0000000000000000FFFF0000", StringComparison.Ordinal)) address = address[24..];
+            var bytes = new byte[address.Length / 2];
+            for (int word = 0; word < address.Length / 8; word++)
+            {
+                uint raw = uint.Parse(address.AsSpan(word * 8, 8), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+                BitConverter.GetBytes(raw).CopyTo(bytes, word * 4);
+            }
+            return new IPEndPoint(new IPAddress(bytes), int.Parse(parts[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture));
         }
     }
 }

@@ -18,9 +18,13 @@ internal sealed class PeerCounters
     private string? _firstFailure;
     public string? FirstFailure => Volatile.Read(ref _firstFailure);
 
+    public System.Collections.Concurrent.ConcurrentDictionary<string, int> FailureKinds { get; } = new();
+
     public void Fail(Exception e)
     {
         Interlocked.Increment(ref Failures);
+        string kind = $"{e.GetType().Name}: {e.Message}";
+        FailureKinds.AddOrUpdate(kind.Length > 80 ? kind[..80] : kind, 1, (_, n) => n + 1);
         Interlocked.CompareExchange(ref _firstFailure, $"{e.GetType().Name}: {e.Message}", null);
     }
 }
@@ -37,20 +41,33 @@ internal sealed class SoakPeer(int slot, IPAddress source, IPEndPoint node, Soak
 {
     private static readonly uint Magic = ChainParams.Regtest.Magic;
     private static readonly WireContext Context = WireContext.Latest;
-    private static readonly MessageEncoder Encoder = new(Magic);
-    private static readonly byte[] AfterVersion =
-        [.. Encoder.Encode(WtxidRelayMessage.Instance, Context), .. Encoder.Encode(SendAddrV2Message.Instance, Context),
-         .. Encoder.Encode(VerAckMessage.Instance, Context)];
+    private static readonly byte[] AfterVersion = EncodeTail();
 
+    // A MessageEncoder keeps one scratch buffer and is not thread-safe: one per peer, used under the Link's gate. (A
+    // shared one garbled frames in the first 1-hour run: see docs/benchmarks.md, "Soak".)
+    private readonly MessageEncoder _encoder = new(Magic);
     private readonly Random _random = new(slot * 7919 + Environment.ProcessId);
+
+    private static byte[] EncodeTail()
+    {
+        var encoder = new MessageEncoder(Magic);
+        return [.. encoder.Encode(WtxidRelayMessage.Instance, Context), .. encoder.Encode(SendAddrV2Message.Instance, Context),
+            .. encoder.Encode(VerAckMessage.Instance, Context)];
+    }
+
+    /// <summary>The reader and the announcer of a session both draw: Random is not thread-safe either.</summary>
+    private double NextDouble()
+    {
+        lock (_random) return _random.NextDouble();
+    }
 
     public async Task RunAsync(CancellationToken ct)
     {
         // Slots start spread over the first few seconds, not all at once.
-        await Delay(_random.NextDouble() * options.RampSeconds, ct);
+        await Delay(NextDouble() * options.RampSeconds, ct);
         while (!ct.IsCancellationRequested)
         {
-            double kind = _random.NextDouble();
+            double kind = NextDouble();
             try
             {
                 if (kind < 0.05) await SilentAsync(ct);
@@ -65,7 +82,7 @@ internal sealed class SoakPeer(int slot, IPAddress source, IPEndPoint node, Soak
             {
                 counters.Fail(e);
             }
-            await Delay(0.5 + _random.NextDouble() * 2.5, ct);
+            await Delay(0.5 + NextDouble() * 2.5, ct);
         }
     }
 
@@ -94,9 +111,9 @@ internal sealed class SoakPeer(int slot, IPAddress source, IPEndPoint node, Soak
         }
     }
 
-    private byte[] Version() => Encoder.Encode(new VersionMessage((int)ProtocolVersion.Current, ServiceFlags.Network | ServiceFlags.Witness,
+    private byte[] Version() => _encoder.Encode(new VersionMessage((int)ProtocolVersion.Current, ServiceFlags.Network | ServiceFlags.Witness,
         DateTimeOffset.UtcNow.ToUnixTimeSeconds(), new NetAddress(ServiceFlags.None, node.Address, (ushort)node.Port),
-        new NetAddress(ServiceFlags.None, IPAddress.Any, 0), (ulong)_random.NextInt64(), "/actornode-soak:1.0/", 0, Relay: true), Context);
+        new NetAddress(ServiceFlags.None, IPAddress.Any, 0), (ulong)Random.Shared.NextInt64(), "/actornode-soak:1.0/", 0, Relay: true), Context);
 
     /// <summary>Connects and says nothing: the node must drop it at its handshake timeout (30 s by default). Gives up
     /// after 60 s (counted as a failure: the node kept a silent connection too long).</summary>
@@ -180,10 +197,10 @@ internal sealed class SoakPeer(int slot, IPAddress source, IPEndPoint node, Soak
         Interlocked.Increment(ref counters.Connected);
         try
         {
-            var life = TimeSpan.FromSeconds(options.LifeMinSeconds + _random.NextDouble() * (options.LifeMaxSeconds - options.LifeMinSeconds));
+            var life = TimeSpan.FromSeconds(options.LifeMinSeconds + NextDouble() * (options.LifeMaxSeconds - options.LifeMinSeconds));
             using var session = CancellationTokenSource.CreateLinkedTokenSource(ct);
             session.CancelAfter(life);
-            var link = new Link(socket);
+            var link = new Link(socket, _encoder);
             var ours = new Dictionary<Hash256, Transaction>(); // announced by us, by wtxid; only the reader serves them
             var announcer = AnnounceAsync(link, ours, session.Token);
             bool nodeClosed = await ReadLoopAsync(socket, decoder, pending, link, ours, session.Token);
@@ -194,7 +211,7 @@ internal sealed class SoakPeer(int slot, IPAddress source, IPEndPoint node, Soak
                 Interlocked.Increment(ref counters.NodeClosed);
                 return;
             }
-            if (_random.NextDouble() < 0.25)
+            if (NextDouble() < 0.25)
             {
                 socket.LingerState = new LingerOption(true, 0); // Dispose sends a RST
                 Interlocked.Increment(ref counters.Resets);
@@ -275,7 +292,7 @@ internal sealed class SoakPeer(int slot, IPAddress source, IPEndPoint node, Soak
                     else if (item.Type is InvType.Tx or InvType.Wtx or InvType.WitnessTx)
                     {
                         Interlocked.Increment(ref counters.TxInvReceived);
-                        if (_random.NextDouble() < options.FetchShare) wanted.Add(item);
+                        if (NextDouble() < options.FetchShare) wanted.Add(item);
                     }
                 }
                 if (wanted.Count > 0) await link.SendAsync(new GetDataMessage([.. wanted]), ct);
@@ -307,7 +324,7 @@ internal sealed class SoakPeer(int slot, IPAddress source, IPEndPoint node, Soak
         double mean = options.Peers / Math.Max(0.001, options.TxRate);
         while (!ct.IsCancellationRequested)
         {
-            await Delay(-Math.Log(1 - _random.NextDouble()) * mean, ct);
+            await Delay(-Math.Log(1 - NextDouble()) * mean, ct);
             if (ct.IsCancellationRequested) return;
             var tx = SyntheticTransaction();
             lock (ours) ours[tx.Wtxid] = tx;
@@ -333,16 +350,16 @@ internal sealed class SoakPeer(int slot, IPAddress source, IPEndPoint node, Soak
     }
 
     /// <summary>One socket's writes, one at a time (the reader's answers and the announcer's inv).</summary>
-    private sealed class Link(Socket socket)
+    private sealed class Link(Socket socket, MessageEncoder encoder)
     {
         private readonly SemaphoreSlim _gate = new(1, 1);
 
         public async Task SendAsync(IWireMessage message, CancellationToken ct)
         {
-            byte[] bytes = Encoder.Encode(message, Context);
             await _gate.WaitAsync(ct);
             try
             {
+                byte[] bytes = encoder.Encode(message, Context);
                 await socket.SendAsync(bytes, SocketFlags.None, ct);
             }
             finally
