@@ -13,6 +13,15 @@ public sealed partial class PeerActor
         perCommand[key] = perCommand.GetValueOrDefault(key) + bytes;
     }
 
+    /// <summary>The peer's clock minus ours at connection (getpeerinfo's timeoffset). The peer's version timestamp is
+    /// any int64 it chooses: the difference saturates at what a TimeSpan holds (±29,000 years) instead of throwing
+    /// (which stopped the PeerActor on a GetPeerStats).</summary>
+    internal static TimeSpan ClockOffset(long theirs, DateTimeOffset ours)
+    {
+        const long limit = 922_337_203_685; // whole seconds in TimeSpan.MaxValue
+        return TimeSpan.FromSeconds((long)Int128.Clamp((Int128)theirs - ours.ToUnixTimeSeconds(), -limit, limit));
+    }
+
     private PeerStats Stats()
     {
         var remote = _ready?.Remote;
@@ -20,7 +29,7 @@ public sealed partial class PeerActor
             remote?.Services ?? ServiceFlags.None, remote?.ProtocolVersion ?? 0, remote?.UserAgent ?? "",
             remote?.StartHeight ?? 0, _lastBlockHeight, _connectedAt, _lastSend,
             _receivedMessage ? _lastReceive : null, _bytesSent, _bytesReceived,
-            remote is null ? TimeSpan.Zero : TimeSpan.FromSeconds(remote.Timestamp - _connectedAt.ToUnixTimeSeconds()),
+            remote is null ? TimeSpan.Zero : ClockOffset(remote.Timestamp, _connectedAt),
             _pingNonce, _pingSentAt, _pingTime, _ready is not null, _ready?.WantsAddrV2 ?? false, _prefersHeaders, _feeFilter,
             _ready is not null && _relayTxs, _pingNonce is not null && _pingSentAt is { } sent ? Now - sent : null,
             LastAnnouncedBlock: _lastAnnouncedBlock,
