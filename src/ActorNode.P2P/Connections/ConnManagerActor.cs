@@ -3,13 +3,14 @@ using System.Security.Cryptography;
 using ActorNode.AddrBook;
 using ActorNode.Connections.Bans;
 using ActorNode.Connections.Inbound;
+using ActorNode.Connections.Inventory;
 using ActorNode.Connections.Peers;
 using ActorNode.Connections.Requests;
 using ActorNode.P2P.AddrBook;
 using ActorNode.P2P.Peers;
-using ActorNode.Wire;
 using ActorNode.Wire.Messages;
 using ActorNode.Wire.Primitives;
+using ActorNode.Wire;
 using Akka.Actor;
 using Akka.Event;
 using Akka.IO;
@@ -31,6 +32,8 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
     private readonly IActorRef _addrBook;
     private readonly IActorRef _sync;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    /// <summary>The one Poisson schedule of transaction announcements to all inbound peers (Core's timing).</summary>
+    private readonly SharedPoissonSchedule _inboundSchedule = new(CoreRelayTiming.InboundMean, Random.Shared.NextDouble);
 
     private readonly ConnectionRequests _requests;
     private readonly PeerBudget _budget;
@@ -401,7 +404,9 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
             UserAgent = _settings.UserAgent,
             RelayTransactions = !_settings.BlocksOnly,
             StartHeight = _bestHeight,
+            Relay = _settings.Relay,
             TrickleInterval = _settings.TrickleInterval,
+            InboundSchedule = _inboundSchedule,
             HandshakeTimeout = _settings.HandshakeTimeout,
             // Every connection is opened in pull mode: a peer's reads are paced by its actor (TcpTransport).
             Transport = _settings.Transport with { PullMode = true },

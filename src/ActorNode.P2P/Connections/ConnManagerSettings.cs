@@ -2,6 +2,7 @@ using System.Net;
 using ActorNode.AddrBook;
 using ActorNode.Chain;
 using ActorNode.Connections.Bans;
+using ActorNode.Connections.Inventory;
 using ActorNode.P2P.Transport;
 using ActorNode.Wire;
 
@@ -43,7 +44,11 @@ public sealed record ConnManagerSettings
     /// announce to a peer with a filter only the transactions that match it. Off: filter messages and
     /// <c>mempool</c> disconnect (docs/peers.md).</summary>
     public bool PeerBloomFilters { get; init; }
-    /// <summary>How often queued transaction announcements go out (btcd trickle, 10 s); zero or less: at once.</summary>
+    /// <summary>How peers time queued transaction announcements (<see cref="Peers.PeerSettings.Relay"/>): btcd's
+    /// fixed tick by default here; the console node and the lab choose Core's Poisson rounds.</summary>
+    public RelayPolicy Relay { get; init; } = RelayPolicy.FixedInterval;
+    /// <summary>With <see cref="RelayPolicy.FixedInterval"/>: how often queued transaction announcements go out (btcd
+    /// trickle, 10 s); zero or less: at once.</summary>
     public TimeSpan TrickleInterval { get; init; } = TimeSpan.FromSeconds(10);
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(30);
     public TransportOptions Transport { get; init; } = TransportOptions.Default;
