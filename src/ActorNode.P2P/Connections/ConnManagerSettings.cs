@@ -50,6 +50,10 @@ public sealed record ConnManagerSettings
     /// <summary>With <see cref="RelayPolicy.FixedInterval"/>: how often queued transaction announcements go out (btcd
     /// trickle, 10 s); zero or less: at once.</summary>
     public TimeSpan TrickleInterval { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>The lab's link shaping (docs/lab.md "Shaping"): asked once per connection, with the remote end and
+    /// whether it dialled us, for the <see cref="Transport.Shaping.LinkShaper"/> of that connection, or null for an
+    /// unshaped one. Null (the default): no connection is shaped.</summary>
+    public Func<IPEndPoint, bool, Transport.Shaping.LinkShaper?>? LinkShaping { get; init; }
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(30);
     public TransportOptions Transport { get; init; } = TransportOptions.Default;
 }
