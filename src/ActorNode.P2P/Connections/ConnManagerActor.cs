@@ -409,7 +409,7 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
             InboundSchedule = _inboundSchedule,
             HandshakeTimeout = _settings.HandshakeTimeout,
             // Every connection is opened in pull mode: a peer's reads are paced by its actor (TcpTransport).
-            Transport = _settings.Transport with { PullMode = true },
+            Transport = _settings.Transport with { PullMode = true, Shaper = _settings.LinkShaping?.Invoke(remote, inbound) },
         };
         var actor = Context.ActorOf(PeerActor.Props(settings, connection, Self, _sync), $"peer-{id}");
         Context.Watch(actor);
