@@ -32,16 +32,25 @@ public sealed class InventoryTrickle(KnownInventory known, int maxQueued = Inven
     }
 
     /// <summary>Empties the queue into inv messages of at most 1,000 entries and marks their entries known.</summary>
-    public IReadOnlyList<InvMessage> Drain()
+    public IReadOnlyList<InvMessage> Drain() => Drain(int.MaxValue);
+
+    /// <summary>Takes at most <paramref name="max"/> entries the peer does not know yet, oldest first, into inv
+    /// messages of at most 1,000 entries and marks them known; the rest wait for the next round (Core's capped
+    /// round, <see cref="CoreRelayTiming.RoundCap"/>). Entries the peer learnt meanwhile are dropped without
+    /// counting against the cap.</summary>
+    public IReadOnlyList<InvMessage> Drain(int max)
     {
-        if (_queue.Count == 0) return [];
+        ArgumentOutOfRangeException.ThrowIfNegative(max);
+        if (_queue.Count == 0 || max == 0) return [];
         var messages = new List<InvMessage>();
-        var batch = new List<InvVector>(Math.Min(_queue.Count, MaxPerInv));
-        while (_queue.TryDequeue(out var item))
+        var batch = new List<InvVector>(Math.Min(Math.Min(_queue.Count, max), MaxPerInv));
+        int taken = 0;
+        while (taken < max && _queue.TryDequeue(out var item))
         {
             if (known.Contains(item)) continue;
             known.Add(item);
             batch.Add(item);
+            taken++;
             if (batch.Count == MaxPerInv)
             {
                 messages.Add(new InvMessage([.. batch]));

@@ -4,10 +4,11 @@ using System.Reflection;
 using System.Text;
 using ActorNode.Chain;
 using ActorNode.Connections.Bans;
-using ActorNode.P2P.AddrBook;
+using ActorNode.Connections.Inventory;
 using Akka.Configuration;
 using Akka.Configuration.Hocon;
 using Serilog.Events;
+using ActorNode.P2P.AddrBook;
 
 namespace ActorNode.Host.Node;
 
@@ -295,6 +296,12 @@ internal static class NodeConfig
             bool blocksOnly = Bool("p2p.blocks-only");
             bool bloom = Bool("p2p.peer-bloom-filters");
             var trickle = Duration("p2p.trickle-interval", TimeSpan.FromMilliseconds(10));
+            var relay = String("p2p.relay").Trim() switch
+            {
+                "core" => RelayPolicy.CorePoisson,
+                "fixed" => RelayPolicy.FixedInterval,
+                var other => throw Bad(P("p2p.relay"), $"'{other}' is not core or fixed"),
+            };
             bool dnsSeed = Bool("p2p.dns-seed");
             var bans = new BanPolicy
             {
@@ -365,6 +372,7 @@ internal static class NodeConfig
                 Whitelist = whitelist,
                 BlocksOnly = blocksOnly,
                 PeerBloomFilters = bloom,
+                Relay = relay,
                 TrickleInterval = trickle,
                 DnsSeed = dnsSeed,
                 Bans = bans,

@@ -283,6 +283,7 @@ internal static class NodeHost
             BlocksOnly = options.BlocksOnly,
             PeerBloomFilters = options.PeerBloomFilters,
             AddressScope = options.AddrBook.Options.Scope,
+            Relay = options.Relay,
             TrickleInterval = options.TrickleInterval,
         };
         // The block store is opened here, before any actor, so a damaged store stops the start with its reason

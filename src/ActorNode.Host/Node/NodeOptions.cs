@@ -1,8 +1,9 @@
 using System.Net;
 using ActorNode.Chain;
 using ActorNode.Connections.Bans;
-using ActorNode.P2P.AddrBook;
+using ActorNode.Connections.Inventory;
 using Serilog.Events;
+using ActorNode.P2P.AddrBook;
 
 namespace ActorNode.Host.Node;
 
@@ -23,6 +24,10 @@ internal sealed record NodeOptions
     public required bool BlocksOnly { get; init; }
     /// <summary>--peerbloomfilters: serve BIP37 filters (NODE_BLOOM).</summary>
     public bool PeerBloomFilters { get; init; }
+    /// <summary>How transaction announcements are timed: Core's Poisson rounds (default) or btcd's fixed
+    /// <see cref="TrickleInterval"/>.</summary>
+    public RelayPolicy Relay { get; init; } = RelayPolicy.CorePoisson;
+    /// <summary>With <see cref="RelayPolicy.FixedInterval"/>: the tick.</summary>
     public required TimeSpan TrickleInterval { get; init; }
     public required bool DnsSeed { get; init; }
     public required BanPolicy Bans { get; init; }

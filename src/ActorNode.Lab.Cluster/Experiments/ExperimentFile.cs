@@ -1,5 +1,6 @@
 using System.Globalization;
 using ActorNode.Lab.Experiments;
+using ActorNode.Lab.Network;
 using Akka.Configuration;
 using Akka.Configuration.Hocon;
 
@@ -20,7 +21,7 @@ public static class ExperimentFile
     private const string Root = "experiment";
 
     private static readonly HashSet<string> TopLevel =
-        ["name", "nodes", "workers", "seed", "time-limit", "on-worker-loss", "topology", "node", "inject", "faults"];
+        ["name", "nodes", "workers", "seed", "time-limit", "on-worker-loss", "topology", "node", "inject", "faults", "network"];
 
     public static Experiment Load(string path) => Parse(ReadText(path));
 
@@ -72,6 +73,7 @@ public static class ExperimentFile
             NodeSettings = ParseNodeSettings(root.OptionalChild("node")),
             Injections = [.. root.Objects("inject").Select(s => ParseInjection(s, nodes))],
             Faults = [.. root.Objects("faults").Select(s => ParseFault(s, nodes, workers))],
+            Network = ParseNetwork(root.OptionalChild("network")),
         };
         if (experiment.Injections.Sum(i => (long)i.Count) == 0)
             throw new ExperimentFileException(Root + ".inject", "no items to inject: a run measures how injected items spread");
@@ -117,18 +119,107 @@ public static class ExperimentFile
     private static NodeSettingsSpec ParseNodeSettings(Section? s)
     {
         if (s is null) return new NodeSettingsSpec();
-        s.AllowOnly("trickle-interval", "max-peers");
+        s.AllowOnly("relay", "trickle-interval", "max-peers");
         var defaults = new NodeSettingsSpec();
+        // A file that gives a trickle interval and no relay timing means btcd's fixed tick (files written before
+        // Core's timing became the default keep their meaning).
+        var relay = s.String("relay", s.Has("trickle-interval") ? "fixed" : "core") switch
+        {
+            "core" => RelayTiming.Core,
+            "fixed" => RelayTiming.Fixed,
+            var other => throw new ExperimentFileException(s.PathOf("relay"), $"'{other}' is not core or fixed"),
+        };
+        if (relay == RelayTiming.Core && s.Has("trickle-interval"))
+            throw new ExperimentFileException(s.PathOf("trickle-interval"), "only with relay = fixed (Core's timing has its own means, 2 s and 5 s)");
         return new NodeSettingsSpec
         {
+            Relay = relay,
             TrickleInterval = s.Duration("trickle-interval", defaults.TrickleInterval, min: TimeSpan.Zero),
             MaxPeers = s.Int("max-peers", 1, 100_000, defaults.MaxPeers),
         };
     }
 
+    private static RegionTable ParseNetwork(Section? s)
+    {
+        if (s is null) return NetworkPresets.Loopback;
+        if (s.Has("preset"))
+        {
+            s.AllowOnly("preset");
+            var name = s.String("preset");
+            return NetworkPresets.ByName.TryGetValue(name, out var preset) ? preset
+                : throw new ExperimentFileException(s.PathOf("preset"), $"'{name}' is not a preset ({string.Join(", ", NetworkPresets.ByName.Keys)})");
+        }
+        s.AllowOnly("name", "regions", "latency-ms");
+        var regions = new List<Region>();
+        foreach (var r in s.Objects("regions"))
+        {
+            r.AllowOnly("name", "share", "upload", "download");
+            regions.Add(new Region(r.String("name"), r.Double("share", 0, 1, double.NaN) is var share && double.IsNaN(share)
+                    ? throw new ExperimentFileException(r.PathOf("share"), "missing") : share,
+                r.Has("upload") ? r.BitRate("upload") : null, r.Has("download") ? r.BitRate("download") : null));
+        }
+        if (regions.Count == 0) throw new ExperimentFileException(s.PathOf("regions"), "no regions (or give a preset)");
+        var rows = s.Rows("latency-ms");
+        if (rows.Count != regions.Count || rows.Any(row => row.Count != regions.Count))
+            throw new ExperimentFileException(s.PathOf("latency-ms"), $"expected a {regions.Count} x {regions.Count} matrix of milliseconds, one row per region");
+        var latency = new double[regions.Count, regions.Count];
+        for (int i = 0; i < regions.Count; i++)
+            for (int j = 0; j < regions.Count; j++)
+            {
+                latency[i, j] = rows[i][j];
+                if (rows[i][j] != rows[j][i])
+                    throw new ExperimentFileException(s.PathOf("latency-ms"), $"not symmetric: [{i}][{j}] = {rows[i][j]}, [{j}][{i}] = {rows[j][i]} (a link has one latency)");
+            }
+        try
+        {
+            return new RegionTable(s.String("name", "custom"), regions, latency);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ExperimentFileException(s.PathOf("regions"), e.Message);
+        }
+    }
+
+    private static ItemSize ParseSize(Section s, ItemKind kind)
+    {
+        if (!s.Has("size")) return new ItemSize.Minimal();
+        var text = s.String("size");
+        if (text == "mainnet")
+            return kind == ItemKind.Transaction ? new ItemSize.Mainnet()
+                : throw new ExperimentFileException(s.PathOf("size"), "mainnet sizes are for transactions; give a block a size in bytes (1MB)");
+        long bytes = ParseBytes(text) ?? throw new ExperimentFileException(s.PathOf("size"), $"'{text}' is not mainnet or a size (400, 2kB, 1MB)");
+        (long min, long max) = kind == ItemKind.Transaction ? (LabTransactions.MinSize, LabTransactions.MaxSize) : (1_000L, 3_900_000L);
+        if (bytes < min || bytes > max) throw new ExperimentFileException(s.PathOf("size"), $"{bytes} bytes is outside {min}..{max}");
+        return new ItemSize.Bytes((int)bytes);
+    }
+
+    /// <summary>A byte count: 400, 2kB, 1.5MB (decimal units, as block sizes are quoted).</summary>
+    internal static long? ParseBytes(string text)
+    {
+        text = text.Trim();
+        (string unit, double scale)[] units = [("MB", 1e6), ("kB", 1e3), ("KB", 1e3), ("B", 1)];
+        double multiplier = 1;
+        foreach (var (unit, scale) in units)
+            if (text.EndsWith(unit, StringComparison.Ordinal)) { text = text[..^unit.Length].Trim(); multiplier = scale; break; }
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double n) || n < 0 || double.IsNaN(n) || n > 1e12) return null;
+        return (long)Math.Round(n * multiplier);
+    }
+
+    /// <summary>A rate in bit/s: 19.2Mbit, 500kbit, 1Gbit, or a bare number of bit/s.</summary>
+    internal static double? ParseBitRate(string text)
+    {
+        text = text.Trim();
+        (string unit, double scale)[] units = [("Gbit", 1e9), ("Mbit", 1e6), ("kbit", 1e3), ("bit", 1)];
+        double multiplier = 1;
+        foreach (var (unit, scale) in units)
+            if (text.EndsWith(unit, StringComparison.Ordinal)) { text = text[..^unit.Length].Trim(); multiplier = scale; break; }
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double n) || !(n > 0) || double.IsInfinity(n)) return null;
+        return n * multiplier;
+    }
+
     private static InjectionSpec ParseInjection(Section s, int nodes)
     {
-        s.AllowOnly("kind", "count", "start", "interval", "rate", "node");
+        s.AllowOnly("kind", "count", "start", "interval", "rate", "node", "size");
         var kind = s.String("kind") switch
         {
             "transaction" or "tx" => ItemKind.Transaction,
@@ -146,7 +237,7 @@ public static class ExperimentFile
         }
         else interval = s.Duration("interval", TimeSpan.FromSeconds(1), min: TimeSpan.Zero);
         int? node = s.Has("node") ? s.Int("node", 0, nodes - 1) : null;
-        return new InjectionSpec(kind, count, start, interval, node);
+        return new InjectionSpec(kind, count, start, interval, node) { Size = ParseSize(s, kind) };
     }
 
     private static FaultSpec ParseFault(Section s, int nodes, int workers)
@@ -250,6 +341,35 @@ public static class ExperimentFile
                 throw new ExperimentFileException(PathOf(key), $"'{text}' is not a number");
             if (value < min || value > max) throw new ExperimentFileException(PathOf(key), $"{value} is outside {min}..{max}");
             return value;
+        }
+
+        public double BitRate(string key)
+        {
+            var text = String(key);
+            return ParseBitRate(text) ?? throw new ExperimentFileException(PathOf(key), $"'{text}' is not a rate (19.2Mbit, 500kbit)");
+        }
+
+        /// <summary>A list of lists of numbers (a matrix, one inner list per row).</summary>
+        public IReadOnlyList<IReadOnlyList<double>> Rows(string key)
+        {
+            if (!config.HasPath(key)) throw new ExperimentFileException(PathOf(key), "missing");
+            var value = config.GetValue(key);
+            if (!value.IsArray()) throw new ExperimentFileException(PathOf(key), "expected a list of rows [[...], [...]]");
+            var rows = new List<IReadOnlyList<double>>();
+            foreach (var row in value.GetArray())
+            {
+                if (!row.IsArray()) throw new ExperimentFileException(PathOf(key), "expected a list of rows [[...], [...]]");
+                var cells = new List<double>();
+                foreach (var cell in row.GetArray())
+                {
+                    var text = cell.GetString()?.Trim() ?? "";
+                    if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double ms) || ms < 0 || double.IsNaN(ms) || double.IsInfinity(ms))
+                        throw new ExperimentFileException(PathOf(key), $"'{text}' is not a latency in milliseconds");
+                    cells.Add(ms);
+                }
+                rows.Add(cells);
+            }
+            return rows;
         }
 
         public IReadOnlyList<int> Nodes(string key, int nodes)

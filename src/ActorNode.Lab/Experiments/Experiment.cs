@@ -1,3 +1,5 @@
+using ActorNode.Lab.Network;
+
 namespace ActorNode.Lab.Experiments;
 
 /// <summary>One lab experiment, as its file describes it (docs/lab.md): how many nodes on how many worker processes,
@@ -12,6 +14,9 @@ public sealed record Experiment
     public NodeSettingsSpec NodeSettings { get; init; } = new();
     public IReadOnlyList<InjectionSpec> Injections { get; init; } = [];
     public IReadOnlyList<FaultSpec> Faults { get; init; } = [];
+    /// <summary>The network model every link is shaped by (latency per link, each node's upload and download);
+    /// <see cref="NetworkPresets.Loopback"/>: none.</summary>
+    public RegionTable Network { get; init; } = NetworkPresets.Loopback;
     /// <summary>The run ends, with status "time limit", when this much time has passed since its start.</summary>
     public TimeSpan TimeLimit { get; init; } = TimeSpan.FromMinutes(2);
     /// <summary>After the last injection, the run ends as soon as every live node has every item (or at the limit).</summary>
@@ -49,9 +54,39 @@ public abstract record TopologySpec
 /// <summary>Settings every node gets (the lab's knobs; the rest are the console node's defaults).</summary>
 public sealed record NodeSettingsSpec
 {
-    /// <summary>How often queued transaction announcements go out (btcd 10 s; zero: at once).</summary>
+    /// <summary>How queued transaction announcements are timed: Bitcoin Core's Poisson rounds (the default, as the
+    /// node's) or btcd's fixed <see cref="TrickleInterval"/>.</summary>
+    public RelayTiming Relay { get; init; } = RelayTiming.Core;
+
+    /// <summary>With <see cref="RelayTiming.Fixed"/>: how often queued announcements go out (btcd 10 s; zero: at
+    /// once).</summary>
     public TimeSpan TrickleInterval { get; init; } = TimeSpan.FromSeconds(10);
     public int MaxPeers { get; init; } = 125;
+}
+
+/// <summary>The relay timing of a lab's nodes (the node's <c>actornode.peer.relay</c>).</summary>
+public enum RelayTiming
+{
+    /// <summary>Bitcoin Core's: Poisson-spaced rounds, mean 2 s to outbound peers, 5 s shared by inbound ones.</summary>
+    Core,
+
+    /// <summary>btcd's: every queued announcement at a fixed interval.</summary>
+    Fixed,
+}
+
+/// <summary>How big the injected items are.</summary>
+public abstract record ItemSize
+{
+    /// <summary>Transactions: the smallest lab transaction (95 bytes); blocks: only the pool's transactions.</summary>
+    public sealed record Minimal : ItemSize;
+
+    /// <summary>Transactions: a size drawn from mainnet block 574,200's transactions
+    /// (<see cref="MainnetTxSizes"/>).</summary>
+    public sealed record Mainnet : ItemSize;
+
+    /// <summary>Exactly this many bytes: a transaction of that size, or a block filled up to about that size with
+    /// the pool's transactions and, beyond them, transactions of mainnet sizes that no node has seen.</summary>
+    public sealed record Bytes(int Count) : ItemSize;
 }
 
 public enum ItemKind
@@ -62,7 +97,11 @@ public enum ItemKind
 
 /// <summary>Items to inject: <paramref name="Count"/> of a kind, at <paramref name="Node"/> (null: a random node
 /// each time), the first at <paramref name="Start"/>, then one every <paramref name="Interval"/>.</summary>
-public sealed record InjectionSpec(ItemKind Kind, int Count, TimeSpan Start, TimeSpan Interval, int? Node = null);
+public sealed record InjectionSpec(ItemKind Kind, int Count, TimeSpan Start, TimeSpan Interval, int? Node = null)
+{
+    /// <summary>How big each item is.</summary>
+    public ItemSize Size { get; init; } = new ItemSize.Minimal();
+}
 
 /// <summary>Faults to inject during the run.</summary>
 public abstract record FaultSpec(TimeSpan At)

@@ -3,6 +3,7 @@ using ActorNode.Connections.Bans;
 using Akka.Actor;
 using Akka.Event;
 using Akka.IO;
+using ActorNode.Connections.Inventory;
 
 namespace ActorNode.P2P.Connections;
 
@@ -12,6 +13,9 @@ namespace ActorNode.P2P.Connections;
 /// the bans are read again from banlist.json, the permanent peers are redialled.</summary>
 public sealed partial class ConnManagerActor
 {
+    /// <summary>The one Poisson schedule of transaction announcements to all inbound peers (Core's timing).</summary>
+    private readonly SharedPoissonSchedule _inboundSchedule = new(CoreRelayTiming.InboundMean, Random.Shared.NextDouble);
+
     private readonly List<IActorRef> _listeners = [];
     private BansLoaded? _bansLoaded;
     private int _unbinding; // listeners of the instance before a restart, not yet unbound

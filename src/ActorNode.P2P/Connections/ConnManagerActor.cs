@@ -9,9 +9,9 @@ using ActorNode.Connections.Relay;
 using ActorNode.Connections.Requests;
 using ActorNode.P2P.AddrBook;
 using ActorNode.P2P.Peers;
-using ActorNode.Wire;
 using ActorNode.Wire.Messages;
 using ActorNode.Wire.Primitives;
+using ActorNode.Wire;
 using Akka.Actor;
 using Akka.Event;
 using Akka.IO;
@@ -307,7 +307,7 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
     {
         long id = _peers.NextId();
         ulong nonce = BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8));
-        var settings = _settings.ForPeer(id, remote, local, inbound, nonce, _bestHeight);
+        var settings = _settings.ForPeer(id, remote, local, inbound, nonce, _bestHeight, _inboundSchedule, _settings.LinkShaping?.Invoke(remote, inbound));
         var actor = Context.ActorOf(PeerActor.Props(settings, connection, Self, _sync), $"peer-{id}");
         Context.Watch(actor);
         var entry = _peers.Add(id, actor, remote, inbound, requestId, nonce, Now, noBan: _whitelist.Contains(remote.Address));

@@ -2,6 +2,7 @@ using System.Net;
 using ActorNode.AddrBook;
 using ActorNode.Chain;
 using ActorNode.Connections.Bans;
+using ActorNode.Connections.Inventory;
 using ActorNode.P2P.Transport;
 using ActorNode.Wire;
 
@@ -43,8 +44,16 @@ public sealed record ConnManagerSettings
     /// announce to a peer with a filter only the transactions that match it. Off: filter messages and
     /// <c>mempool</c> disconnect (docs/peers.md).</summary>
     public bool PeerBloomFilters { get; init; }
-    /// <summary>How often queued transaction announcements go out (btcd trickle, 10 s); zero or less: at once.</summary>
+    /// <summary>How peers time queued transaction announcements (<see cref="Peers.PeerSettings.Relay"/>): btcd's
+    /// fixed tick by default here; the console node and the lab choose Core's Poisson rounds.</summary>
+    public RelayPolicy Relay { get; init; } = RelayPolicy.FixedInterval;
+    /// <summary>With <see cref="RelayPolicy.FixedInterval"/>: how often queued transaction announcements go out (btcd
+    /// trickle, 10 s); zero or less: at once.</summary>
     public TimeSpan TrickleInterval { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>The lab's link shaping (docs/lab.md "Shaping"): asked once per connection, with the remote end and
+    /// whether it dialled us, for the <see cref="Transport.Shaping.LinkShaper"/> of that connection, or null for an
+    /// unshaped one. Null (the default): no connection is shaped.</summary>
+    public Func<IPEndPoint, bool, Transport.Shaping.LinkShaper?>? LinkShaping { get; init; }
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(30);
     /// <summary>Each peer's ping interval (btcd pingInterval, 2 minutes).</summary>
     public TimeSpan PingInterval { get; init; } = TimeSpan.FromMinutes(2);
@@ -54,7 +63,8 @@ public sealed record ConnManagerSettings
 
     /// <summary>The settings of the PeerActor of connection <paramref name="peerId"/>, which advertises
     /// <paramref name="bestHeight"/> as its start height.</summary>
-    public Peers.PeerSettings ForPeer(long peerId, IPEndPoint remote, IPEndPoint local, bool inbound, ulong nonce, int bestHeight) => new()
+    public Peers.PeerSettings ForPeer(long peerId, IPEndPoint remote, IPEndPoint local, bool inbound, ulong nonce, int bestHeight,
+        SharedPoissonSchedule? inboundSchedule = null, Transport.Shaping.LinkShaper? shaper = null) => new()
     {
         PeerId = peerId,
         Remote = remote,
@@ -66,11 +76,13 @@ public sealed record ConnManagerSettings
         UserAgent = UserAgent,
         RelayTransactions = !BlocksOnly,
         StartHeight = bestHeight,
+        Relay = Relay,
         TrickleInterval = TrickleInterval,
+        InboundSchedule = inboundSchedule,
         HandshakeTimeout = HandshakeTimeout,
         PingInterval = PingInterval,
         PingTimeout = PingTimeout,
         // Every connection is opened in pull mode: a peer's reads are paced by its actor (TcpTransport).
-        Transport = Transport with { PullMode = true },
+        Transport = Transport with { PullMode = true, Shaper = shaper },
     };
 }

@@ -166,7 +166,12 @@ public sealed partial class PeerActor : ReceiveActor, IWithTimers, ITransportEve
         Receive<TrickleTick>(_ =>
         {
             _flushQueued = false;
-            foreach (var inv in _trickle.Drain()) Send(inv);
+            if (_settings.Relay == RelayPolicy.CorePoisson)
+            {
+                foreach (var inv in _trickle.Drain(CoreRelayTiming.RoundCap(_trickle.Count))) Send(inv);
+                ScheduleCoreRound();
+            }
+            else foreach (var inv in _trickle.Drain()) Send(inv);
         });
         Receive<BlockHeightKnown>(m =>
         {
@@ -267,7 +272,8 @@ public sealed partial class PeerActor : ReceiveActor, IWithTimers, ITransportEve
         Timers.StartPeriodicTimer(PingTimer, PingTick.Instance, _settings.PingInterval);
         Timers.StartPeriodicTimer(CheckTimer, CheckTick.Instance, _settings.StallTickInterval);
         // A zero trickle interval (the lab's benchmark) announces at once: no timer (Akka refuses a zero period).
-        if (!TrickleImmediately) Timers.StartPeriodicTimer(TrickleTimer, TrickleTick.Instance, _settings.TrickleInterval);
+        if (_settings.Relay == RelayPolicy.CorePoisson) ScheduleCoreRound();
+        else if (!TrickleImmediately) Timers.StartPeriodicTimer(TrickleTimer, TrickleTick.Instance, _settings.TrickleInterval);
         Become(Ready);
         _log.Debug("Peer {PeerId} {Remote} ready: version {Version}, {UserAgent}, height {Height}",
             Id, _settings.Remote, result.Remote.ProtocolVersion, result.Remote.UserAgent, result.Remote.StartHeight);
@@ -399,7 +405,27 @@ public sealed partial class PeerActor : ReceiveActor, IWithTimers, ITransportEve
         }
     }
 
-    private bool TrickleImmediately => _settings.TrickleInterval <= TimeSpan.Zero;
+    private bool TrickleImmediately => _settings.Relay == RelayPolicy.FixedInterval && _settings.TrickleInterval <= TimeSpan.Zero;
+
+    // Core's timing (net_processing.cpp SendMessages): the next round of an outbound peer is its own Poisson draw
+    // (mean 2 s); inbound peers share the node's schedule (mean 5 s), so reconnecting often tells a spy nothing new.
+    private void ScheduleCoreRound()
+    {
+        TimeSpan delay;
+        if (_settings.Inbound)
+        {
+            long now = Now.UtcTicks;
+            delay = TimeSpan.FromTicks(Math.Max(0, InboundSchedule.Next(now) - now));
+        }
+        else delay = CoreRelayTiming.ExponentialDelay(CoreRelayTiming.OutboundMean, Random.Shared.NextDouble());
+        // A zero delay would be a zero single timer: go at the next millisecond instead.
+        Timers.StartSingleTimer(TrickleTimer, TrickleTick.Instance, delay < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : delay);
+    }
+
+    private SharedPoissonSchedule InboundSchedule =>
+        _inboundSchedule ??= _settings.InboundSchedule ?? new SharedPoissonSchedule(CoreRelayTiming.InboundMean, Random.Shared.NextDouble);
+
+    private SharedPoissonSchedule? _inboundSchedule;
 
     private InvVector TransactionItem(Hash256 txid, Hash256 wtxid) =>
         _ready!.WantsWtxidRelay ? new InvVector(InvType.Wtx, wtxid) : new InvVector(InvType.Tx, txid);

@@ -1,4 +1,5 @@
 using System.Net;
+using ActorNode.Connections.Inventory;
 using ActorNode.P2P.Transport;
 using ActorNode.Wire;
 
@@ -31,8 +32,16 @@ public sealed record PeerSettings
     public TimeSpan PingTimeout { get; init; } = TimeSpan.FromMinutes(20);
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(5);
     public TimeSpan StallTickInterval { get; init; } = TimeSpan.FromSeconds(15);
-    /// <summary>How often queued transaction announcements go out (btcd trickle, 10 s); zero or less: at once.</summary>
+    /// <summary>How queued transaction announcements are timed: btcd's fixed <see cref="TrickleInterval"/> (this
+    /// record's default, which tests rely on for determinism) or Bitcoin Core's Poisson rounds (the console node's
+    /// and the lab's default, docs/peers.md "Relay timing").</summary>
+    public RelayPolicy Relay { get; init; } = RelayPolicy.FixedInterval;
+    /// <summary>With <see cref="RelayPolicy.FixedInterval"/>: how often queued transaction announcements go out
+    /// (btcd trickle, 10 s); zero or less: at once.</summary>
     public TimeSpan TrickleInterval { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>With <see cref="RelayPolicy.CorePoisson"/> on an inbound peer: the schedule all the node's inbound
+    /// peers share (Core's <c>NextInvToInbounds</c>); null: the peer draws its own with the inbound mean.</summary>
+    public SharedPoissonSchedule? InboundSchedule { get; init; }
     public TransportOptions Transport { get; init; } = TransportOptions.Default;
     /// <summary>How many forwarded messages (<see cref="ReceivedFromPeer"/>) may wait for their
     /// <see cref="PeerMessageHandled"/> before the peer stops reading its socket.</summary>

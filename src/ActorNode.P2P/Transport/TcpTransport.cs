@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using Akka.IO;
+using ActorNode.P2P.Transport.Shaping;
 
 namespace ActorNode.P2P.Transport;
 
@@ -21,6 +22,13 @@ namespace ActorNode.P2P.Transport;
 /// notification, so the event (with its reason) normally wins.</para>
 /// <para>The owner should call <see cref="Abort"/> from its <c>PostStop</c>: a no-op once closed, and it makes sure
 /// a connection still flushing a polite close is not left behind (Akka.IO stops watching the handler then).</para>
+/// <para>Shaping (<see cref="TransportOptions.Shaper"/>, the lab's link model, docs/lab.md "Shaping"): a write
+/// passes two stages before it is handed to the connection: the node's uplink (it occupies the window until
+/// <see cref="LinkShaper.SendAt"/> minus the latency) and the wire (the latency, outside the window, bounded by
+/// <see cref="TransportOptions.ShapedWindowBytes"/>); at its release time a <see cref="DelayLine"/> tells the owner,
+/// and <see cref="Handle"/> hands the write to the connection as the ack window allows. A chunk read is handed to
+/// the owner at <see cref="LinkShaper.ReceiveAt"/>; a close event waits behind the chunks held before it (the FIN
+/// travels after the data). A polite close waits for every scheduled write; an abort drops them.</para>
 /// </summary>
 public sealed class TcpTransport
 {
@@ -54,6 +62,19 @@ public sealed class TcpTransport
     private bool _readingHeld;
     private bool _resumeOwed;
 
+    // Shaping (null / false / zero when the connection is not shaped).
+    private readonly LinkShaper? _shaper;
+    private readonly DelayLine? _delayLine;
+    private readonly bool _shapeSend;
+    private readonly bool _shapeReceive;
+    private readonly Queue<ShapedWrite>? _due; // writes whose release time came, waiting for the ack window
+    private long _lastThrough; // last write through the uplink (out of the window)
+    private long _lastHanded; // last write handed to the connection
+    private bool _closeOwed; // Tcp.Close waits for the last scheduled write
+    private int _heldChunks;
+    private long _heldBytes;
+    private object? _deferredClose; // a close event that arrived behind held chunks
+
     /// <summary>Registers <paramref name="context"/>'s actor as the handler of <paramref name="connection"/> and
     /// watches the connection. Call it from the owner's constructor or <c>PreStart</c>.</summary>
     /// <param name="context">The owning actor's context (its <c>Self</c> becomes the handler; DeathWatch).</param>
@@ -71,6 +92,14 @@ public sealed class TcpTransport
         _options = (options ?? TransportOptions.Default).Validate();
         _owner = context.Self;
         _deadlineMessage = new SlowPeerDeadline(this);
+        if (_options.Shaper is { IsIdentity: false } shaper)
+        {
+            _shaper = shaper;
+            _delayLine = _options.DelayLine ?? DelayLine.Shared;
+            _shapeSend = shaper.SendLatency > TimeSpan.Zero || shaper.Upload is not null;
+            _shapeReceive = shaper.ReceiveLatency > TimeSpan.Zero || shaper.Download is not null;
+            if (_shapeSend) _due = new Queue<ShapedWrite>();
+        }
 
         context.Watch(_connection);
         _connection.Tell(new Tcp.Register(_owner, keepOpenOnPeerClosed: false, useResumeWriting: false), _owner);
@@ -86,10 +115,10 @@ public sealed class TcpTransport
     /// <summary>Bytes waiting in the queue.</summary>
     public long QueuedBytes => _queuedBytes;
 
-    /// <summary>Writes handed to the connection and not yet acknowledged.</summary>
+    /// <summary>Writes handed to the connection (or, shaped, scheduled for it) and not yet acknowledged.</summary>
     public int UnackedWrites => _unacked.Count;
 
-    /// <summary>Bytes handed to the connection and not yet acknowledged.</summary>
+    /// <summary>Bytes handed to the connection (or, shaped, scheduled for it) and not yet acknowledged.</summary>
     public long UnackedBytes => _unackedBytes;
 
     /// <summary>True until <see cref="Close"/> or <see cref="Abort"/> is called or the connection ends.</summary>
@@ -103,7 +132,7 @@ public sealed class TcpTransport
         set
         {
             _readingHeld = value;
-            if (value || !_resumeOwed) return;
+            if (value || !_resumeOwed || _heldBytes >= _options.ShapedWindowBytes) return;
             _resumeOwed = false;
             if (_state == State.Open) _connection.Tell(Tcp.ResumeReading.Instance, _owner);
         }
@@ -118,6 +147,9 @@ public sealed class TcpTransport
     {
         switch (message)
         {
+            case Tcp.Received received when _shapeReceive:
+                OnShapedReceived(received.Data);
+                return true;
             case Tcp.Received received:
                 if (_state == State.Open)
                     _events.OnReceived(received.Data.ToReadOnlySpan());
@@ -132,15 +164,26 @@ public sealed class TcpTransport
             case WriteAck ack when ReferenceEquals(ack.Transport, this):
                 OnAck(ack.Sequence);
                 return true;
+            case ShapedWrite write when ReferenceEquals(write.Transport, this):
+                OnWriteDue(write);
+                return true;
+            case ShapedThrough through when ReferenceEquals(through.Transport, this):
+                OnThrough(through.Sequence);
+                return true;
+            case ShapedChunk chunk when ReferenceEquals(chunk.Transport, this):
+                OnChunkDue(chunk.Data);
+                return true;
             case Tcp.ConnectionClosed closed:
-                OnConnectionClosed(closed);
+                if (!DeferClose(closed))
+                    OnConnectionClosed(closed);
                 return true;
             case Tcp.CommandFailed failed when failed.Cmd is not (Tcp.Connect or Tcp.Bind or Tcp.Unbind):
                 OnCommandFailed(failed);
                 return true;
             case Terminated terminated when terminated.ActorRef.Equals(_connection):
-                Report(_commandFailure is null ? TransportCloseReason.ConnectionLost : TransportCloseReason.CommandFailed,
-                    _commandFailure);
+                if (!DeferClose(terminated))
+                    Report(_commandFailure is null ? TransportCloseReason.ConnectionLost : TransportCloseReason.CommandFailed,
+                        _commandFailure);
                 return true;
             case SlowPeerDeadline deadline when ReferenceEquals(deadline.Transport, this):
                 OnDeadline();
@@ -168,7 +211,7 @@ public sealed class TcpTransport
 
         (priority == SendPriority.High ? _high : _normal).Enqueue(frame);
         _queuedBytes += frame.Length;
-        while (_unacked.Count < _options.MaxUnackedWrites && QueuedFrames > 0)
+        while (WindowOpen && QueuedFrames > 0)
             WriteBatch();
         if (!_deadlineArmed)
             StartDeadline();
@@ -186,7 +229,10 @@ public sealed class TcpTransport
         _closeRequested = true;
         while (QueuedFrames > 0)
             WriteBatch();
-        _connection.Tell(Tcp.Close.Instance, _owner);
+        if (_shapeSend && _lastHanded != _lastSent)
+            _closeOwed = true; // sent once the last scheduled write has been handed on
+        else
+            _connection.Tell(Tcp.Close.Instance, _owner);
         if (HasPendingWrites && !_deadlineArmed)
             StartDeadline();
     }
@@ -207,6 +253,8 @@ public sealed class TcpTransport
     {
         _state = State.Aborting;
         DropQueue();
+        _due?.Clear();
+        _closeOwed = false;
         StopDeadline();
         _connection.Tell(Tcp.Abort.Instance, _owner);
     }
@@ -235,8 +283,17 @@ public sealed class TcpTransport
         var sequence = ++_lastSent;
         _unacked.Enqueue((sequence, bytes));
         _unackedBytes += bytes;
-        _connection.Tell(Tcp.Write.Create(data, new WriteAck(this, sequence)), _owner);
+        if (_shapeSend)
+            ScheduleWrite(sequence, bytes, Tcp.Write.Create(data, new WriteAck(this, sequence)));
+        else
+            _connection.Tell(Tcp.Write.Create(data, new WriteAck(this, sequence)), _owner);
     }
+
+    /// <summary>Whether another write may start: unshaped, the ack window; shaped, the uplink's share of it and
+    /// the simulated wire's bytes.</summary>
+    private bool WindowOpen => _shapeSend
+        ? _lastSent - _lastThrough < _options.MaxUnackedWrites && _unackedBytes < _options.ShapedWindowBytes
+        : _unacked.Count < _options.MaxUnackedWrites;
 
     private byte[] Dequeue()
     {
@@ -249,14 +306,17 @@ public sealed class TcpTransport
 
     private void OnAck(long sequence)
     {
-        if (sequence <= _lastAcked || sequence > _lastSent || _state is State.Closed or State.Aborting)
+        if (sequence <= _lastAcked || sequence > (_shapeSend ? _lastHanded : _lastSent)
+            || _state is State.Closed or State.Aborting)
             return;
         // Acks are cumulative: Akka.IO completes writes in order, so an ack covers every earlier write too.
         while (_unacked.Count > 0 && _unacked.Peek().Sequence <= sequence)
             _unackedBytes -= _unacked.Dequeue().Bytes;
         _lastAcked = sequence;
 
-        while (_state == State.Open && _unacked.Count < _options.MaxUnackedWrites && QueuedFrames > 0)
+        if (_shapeSend)
+            HandDueWrites();
+        while (_state == State.Open && WindowOpen && QueuedFrames > 0)
             WriteBatch();
         if (HasPendingWrites)
             StartDeadline(); // progress: the deadline starts again
@@ -313,6 +373,9 @@ public sealed class TcpTransport
             return;
         _state = State.Closed;
         DropQueue();
+        _due?.Clear();
+        _closeOwed = false;
+        _deferredClose = null;
         _unacked.Clear();
         _unackedBytes = 0;
         StopDeadline();
@@ -332,6 +395,129 @@ public sealed class TcpTransport
         _high.Clear();
         _normal.Clear();
         _queuedBytes = 0;
+    }
+
+    // ---- Shaping -------------------------------------------------------------------------------------------------
+
+    private void ScheduleWrite(long sequence, int bytes, Tcp.Write write)
+    {
+        long now = ShapingClock.Now;
+        long sendAt = _shaper!.SendAt(bytes, now);
+        long throughAt = sendAt - _shaper.SendLatency.Ticks; // release times never go back, so neither does this
+        if (throughAt <= now)
+            _lastThrough = sequence; // the uplink took it at once (burst, or no upload limit)
+        var shaped = new ShapedWrite(this, _owner, sequence, write);
+        if (sendAt <= now && _lastHanded == sequence - 1)
+        {
+            // Nothing scheduled before it and nothing to wait for: straight on, as unshaped.
+            _due!.Enqueue(shaped);
+            HandDueWrites();
+            return;
+        }
+        if (throughAt > now && throughAt < sendAt)
+            _delayLine!.Schedule(throughAt, new ShapedThrough(this, _owner, sequence).Deliver);
+        _delayLine!.Schedule(sendAt, shaped.Deliver);
+    }
+
+    private void OnThrough(long sequence)
+    {
+        if (_state is State.Aborting or State.Closed || sequence <= _lastThrough)
+            return;
+        _lastThrough = sequence;
+        while (_state == State.Open && WindowOpen && QueuedFrames > 0)
+            WriteBatch();
+    }
+
+    private void OnWriteDue(ShapedWrite write)
+    {
+        if (_state is State.Aborting or State.Closed)
+            return; // an abort drops what it had scheduled
+        if (write.Sequence > _lastThrough)
+            _lastThrough = write.Sequence;
+        _due!.Enqueue(write);
+        HandDueWrites();
+        while (_state == State.Open && WindowOpen && QueuedFrames > 0)
+            WriteBatch();
+    }
+
+    /// <summary>Hands the writes whose time came to the connection, in order, as the ack window allows (a polite
+    /// close hands them all, as an unshaped one does), then the owed <c>Tcp.Close</c>.</summary>
+    private void HandDueWrites()
+    {
+        bool handed = false;
+        while (_due!.Count > 0 && (_state == State.Closing || _lastHanded - _lastAcked < _options.MaxUnackedWrites))
+        {
+            var write = _due.Dequeue();
+            _connection.Tell(write.Write, _owner);
+            _lastHanded = write.Sequence;
+            handed = true;
+        }
+        if (_closeOwed && _lastHanded == _lastSent)
+        {
+            _closeOwed = false;
+            _connection.Tell(Tcp.Close.Instance, _owner);
+        }
+        if (handed && _deadlineArmed && _state is State.Open or State.Closing)
+            StartDeadline(); // our own pipeline moved: the socket gets a whole deadline for it
+    }
+
+    private void OnShapedReceived(ByteString data)
+    {
+        if (_state != State.Open)
+            return;
+        long now = ShapingClock.Now;
+        long due = _shaper!.ReceiveAt(data.Count, now);
+        if (due <= now && _heldChunks == 0)
+        {
+            _events.OnReceived(data.ToReadOnlySpan());
+            if (_options.PullMode && _state == State.Open)
+            {
+                if (_readingHeld) _resumeOwed = true;
+                else _connection.Tell(Tcp.ResumeReading.Instance, _owner);
+            }
+            return;
+        }
+        _heldChunks++;
+        _heldBytes += data.Count;
+        _delayLine!.Schedule(due, new ShapedChunk(this, _owner, data).Deliver);
+        // Pull mode: the held chunk is on the simulated wire, so the next may be read while the wire has room
+        // and the owner is not holding reading back; otherwise TCP holds the sender back, as unshaped.
+        if (_options.PullMode)
+        {
+            if (_readingHeld || _heldBytes >= _options.ShapedWindowBytes) _resumeOwed = true;
+            else _connection.Tell(Tcp.ResumeReading.Instance, _owner);
+        }
+    }
+
+    private void OnChunkDue(ByteString data)
+    {
+        if (_state == State.Closed)
+            return;
+        _heldChunks--;
+        _heldBytes -= data.Count;
+        if (_state == State.Open)
+            _events.OnReceived(data.ToReadOnlySpan()); // after a close was asked for, held chunks are dropped
+        if (_options.PullMode && _state == State.Open && _resumeOwed && !_readingHeld
+            && _heldBytes < _options.ShapedWindowBytes)
+        {
+            _resumeOwed = false;
+            _connection.Tell(Tcp.ResumeReading.Instance, _owner);
+        }
+        if (_heldChunks == 0 && _deferredClose is { } deferred && _state != State.Closed)
+        {
+            _deferredClose = null;
+            Handle(deferred);
+        }
+    }
+
+    /// <summary>True when a close event (or the connection's <c>Terminated</c>) must wait behind chunks still held:
+    /// it is kept (the first one only) and handled once they have been handed on.</summary>
+    private bool DeferClose(object message)
+    {
+        if (_heldChunks == 0 || _state != State.Open)
+            return false;
+        _deferredClose ??= message;
+        return true;
     }
 
     private void StartDeadline()
@@ -354,6 +540,35 @@ public sealed class TcpTransport
         public TcpTransport Transport { get; } = transport;
         public long Sequence { get; } = sequence;
         public override string ToString() => $"WriteAck({Sequence})";
+    }
+
+    /// <summary>A shaped write whose release time came: sent to the owner by the delay line.</summary>
+    internal sealed class ShapedWrite(TcpTransport transport, IActorRef owner, long sequence, Tcp.Write write)
+        : IDeadLetterSuppression
+    {
+        public TcpTransport Transport { get; } = transport;
+        public long Sequence { get; } = sequence;
+        public Tcp.Write Write { get; } = write;
+        public void Deliver() => owner.Tell(this, ActorRefs.NoSender);
+        public override string ToString() => $"ShapedWrite({Sequence})";
+    }
+
+    /// <summary>A shaped write has passed the node's uplink: it leaves the window (the latency is the wire's).</summary>
+    internal sealed class ShapedThrough(TcpTransport transport, IActorRef owner, long sequence) : IDeadLetterSuppression
+    {
+        public TcpTransport Transport { get; } = transport;
+        public long Sequence { get; } = sequence;
+        public void Deliver() => owner.Tell(this, ActorRefs.NoSender);
+        public override string ToString() => $"ShapedThrough({Sequence})";
+    }
+
+    /// <summary>A chunk read from a shaped connection whose time to be handed on came.</summary>
+    internal sealed class ShapedChunk(TcpTransport transport, IActorRef owner, ByteString data) : IDeadLetterSuppression
+    {
+        public TcpTransport Transport { get; } = transport;
+        public ByteString Data { get; } = data;
+        public void Deliver() => owner.Tell(this, ActorRefs.NoSender);
+        public override string ToString() => $"ShapedChunk({Data.Count} bytes)";
     }
 
     /// <summary>The slow-peer timer's message, delivered to the owner and handed back through <see cref="Handle"/>.</summary>

@@ -1,3 +1,5 @@
+using ActorNode.P2P.Transport.Shaping;
+
 namespace ActorNode.P2P.Transport;
 
 /// <summary>Limits of one connection's outbound path (see <see cref="TcpTransport"/>).
@@ -37,6 +39,22 @@ public sealed record TransportOptions
     /// owner's own timer keys.</summary>
     public string TimerKey { get; init; } = "ActorNode.P2P.Transport.SlowPeerDeadline";
 
+    /// <summary>The lab's shaping of this connection (docs/lab.md "Shaping"): each write is handed to the socket only
+    /// at <see cref="LinkShaper.SendAt"/>, each chunk read is handed to the owner only at
+    /// <see cref="LinkShaper.ReceiveAt"/>. Null, or a shaper that <see cref="LinkShaper.IsIdentity">changes
+    /// nothing</see>: the connection is not shaped and the adapter works exactly as without it.</summary>
+    public LinkShaper? Shaper { get; init; }
+
+    /// <summary>The line that times a shaped connection's writes and chunks; <see cref="Shaping.DelayLine.Shared"/>
+    /// when null. Not used (and the shared line not started) by an unshaped connection.</summary>
+    public DelayLine? DelayLine { get; init; }
+
+    /// <summary>A shaped connection's simulated wire, per direction: bytes written and not yet acknowledged (held
+    /// for the uplink or the latency, or in the socket) and bytes read and not yet handed on. Past it, no further
+    /// write is started and (pull mode) no further chunk is read, as a kernel's socket buffers would hold a real
+    /// link's bandwidth-delay product (4 MiB, as hocon/lab.conf's socket buffers).</summary>
+    public int ShapedWindowBytes { get; init; } = 4 * 1024 * 1024;
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> when a limit is not positive.</summary>
     public TransportOptions Validate()
     {
@@ -45,6 +63,7 @@ public sealed record TransportOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxUnackedWrites, 1, nameof(MaxUnackedWrites));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxWriteBytes, 1, nameof(MaxWriteBytes));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(SlowPeerDeadline, TimeSpan.Zero, nameof(SlowPeerDeadline));
+        ArgumentOutOfRangeException.ThrowIfLessThan(ShapedWindowBytes, 1, nameof(ShapedWindowBytes));
         ArgumentException.ThrowIfNullOrEmpty(TimerKey, nameof(TimerKey));
         return this;
     }

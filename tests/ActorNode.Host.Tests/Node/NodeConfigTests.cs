@@ -1,4 +1,5 @@
 using System.Net;
+using ActorNode.Connections.Inventory;
 using ActorNode.Host.Node;
 using Serilog.Events;
 
@@ -43,6 +44,7 @@ public sealed class NodeConfigTests : IDisposable
         Assert.Equal(100u, options.Bans.Threshold);
         Assert.False(options.Bans.Disabled);
         Assert.Equal(TimeSpan.FromSeconds(10), options.TrickleInterval);
+        Assert.Equal(RelayPolicy.CorePoisson, options.Relay); // Core's timing is the node's default
         Assert.Equal(LogEventLevel.Information, options.Logging.Default);
         Assert.Null(options.Metrics);
         Assert.False(options.PeerBloomFilters); // Core's default
@@ -129,6 +131,7 @@ public sealed class NodeConfigTests : IDisposable
         { "actornode.p2p.bans.threshold", "--banthreshold", "0", "--banthreshold: 0 is out of range" },
         { "actornode.p2p.whitelist", "--whitelist", new[] { "10.0.0.0/99" }, "--whitelist: '10.0.0.0/99' is not an IP address or network" },
         { "actornode.p2p.trickle-interval", "--trickleinterval", "1x", "--trickleinterval: '1x' is not a duration" },
+        { "actornode.p2p.relay", "--relay", "erlay", "--relay: 'erlay' is not core or fixed" },
         { "actornode.rpc.listen", "--rpclisten", new[] { "0.0.0.0:8332" }, "--rpclisten: 0.0.0.0:8332 is not a loopback address" },
         { "actornode.rpc.listen", "--rpclisten", new[] { "127.0.0.1:18444" }, "--rpclisten: 127.0.0.1:18444 is also where peers are accepted" },
         { "actornode.rpc.user", "--rpcuser", "alice", "--rpcpass: a password is needed with --rpcuser" },
@@ -136,6 +139,14 @@ public sealed class NodeConfigTests : IDisposable
         { "actornode.logging.level", "--loglevel", "wallet=debug", "--loglevel: unknown subsystem 'wallet'" },
         { "actornode.metrics.listen", "--metrics", "192.0.2.1:9400", "--metrics: 192.0.2.1:9400 is not a loopback address" },
     };
+
+    [Fact]
+    public void Relay_Fixed_KeepsBtcdsTick()
+    {
+        var options = Build(("actornode.p2p.relay", "--relay", "fixed"), ("actornode.p2p.trickle-interval", "--trickleinterval", "2s"));
+        Assert.Equal(RelayPolicy.FixedInterval, options.Relay);
+        Assert.Equal(TimeSpan.FromSeconds(2), options.TrickleInterval);
+    }
 
     [Theory]
     [MemberData(nameof(BadValues))]
