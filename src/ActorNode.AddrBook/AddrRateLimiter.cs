@@ -1,6 +1,6 @@
 namespace ActorNode.AddrBook;
 
-/// <summary>Settings of the per-source addr rate limit (Bitcoin Core net_processing.cpp, reference §11; btcd has
+/// <summary>Settings of the per-source addr rate limit (Bitcoin Core net_processing.cpp; btcd has
 /// none). Core's values are the defaults.</summary>
 /// <param name="BucketSize">The most tokens the refill can reach (Core MAX_ADDR_PROCESSING_TOKEN_BUCKET = 1000).</param>
 /// <param name="TokensPerSecond">The refill rate (Core MAX_ADDR_RATE_PER_SECOND = 0.1).</param>

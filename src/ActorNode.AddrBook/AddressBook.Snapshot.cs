@@ -6,7 +6,7 @@ namespace ActorNode.AddrBook;
 
 public sealed partial class AddressBook
 {
-    /// <summary>The book as btcd's peers.json holds it (btcd savePeers, reference §3.14): version 2, the key, every
+    /// <summary>The book as btcd's peers.json holds it (btcd savePeers, btcd addrmgr/addrmanager.go): version 2, the key, every
     /// address with its source, attempts, times ("never" as Go's zero time) and services, and the bucket contents as
     /// address keys (1,024 new buckets, 64 tried buckets, tried buckets in their order). Local addresses and the rate
     /// limit state are not saved, as in btcd and Core.</summary>

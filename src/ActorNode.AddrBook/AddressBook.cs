@@ -7,7 +7,7 @@ using ActorNode.Wire.Primitives;
 namespace ActorNode.AddrBook;
 
 /// <summary>The address book: every address we know, in btcd's new and tried tables (btcd addrmgr AddrManager,
-/// reference §3). Addresses heard about go to the new table (1,024 buckets of 64); an address we completed a
+/// btcd addrmgr/addrmanager.go). Addresses heard about go to the new table (1,024 buckets of 64); an address we completed a
 /// handshake with moves to the tried table (64 buckets of 256). Bucket placement hashes the address's network group
 /// and its source's group with a secret key, so one network segment, or one source, can fill only a few buckets;
 /// <see cref="GetAddress"/> picks a bucket first and an entry second, so filling buckets densely gains nothing.
@@ -126,7 +126,7 @@ public sealed partial class AddressBook
         AddAddresses([address], source, origin);
 
     /// <summary>Adds or refreshes addresses that <paramref name="source"/> told us about (btcd AddAddresses and
-    /// updateAddress, reference §3.6). An address that is not routable is refused. A known address takes the newer
+    /// updateAddress, btcd addrmgr/addrmanager.go). An address that is not routable is refused. A known address takes the newer
     /// timestamp and any new service bits; a new-table entry may then gain another new bucket, with probability
     /// 1/(2·references), up to 8. An unknown address enters the new bucket of its group and the source's group; a full
     /// bucket first expires its bad entries and its oldest one (btcd expireNew).
@@ -191,7 +191,7 @@ public sealed partial class AddressBook
     /// <summary>Call when a peer disconnects: forgets its rate-limit bucket (Core keeps it per connection).</summary>
     public void ForgetSource(NetAddressV2 peer) => _rateLimiter?.Forget(AddressKey.Format(AddressKey.Normalize(peer)));
 
-    /// <summary>Picks an address to dial (btcd GetAddress, reference §3.10), or null when the book is empty. Tried or
+    /// <summary>Picks an address to dial (btcd GetAddress, btcd addrmgr/addrmanager.go), or null when the book is empty. Tried or
     /// new with even odds (the other when one is empty); then a random non-empty bucket and a random entry in it,
     /// accepted with probability <c>factor × chance</c>, the factor growing ×1.2 after each refusal so the pick always
     /// ends. The caller records the dial with <see cref="Attempt"/> (or uses <see cref="PickForDial"/>).</summary>
@@ -215,7 +215,7 @@ public sealed partial class AddressBook
     }
 
     /// <summary>Picks an address for an automatic outbound connection, with btcd's newAddressFunc rules (server.go,
-    /// reference §5.7): up to 100 <see cref="GetAddress"/> picks, skipping an address whose group already has one of
+    /// btcd server.go): up to 100 <see cref="GetAddress"/> picks, skipping an address whose group already has one of
     /// our outbound connections, for the first 30 picks one attempted in the last 10 minutes, and for the first 50
     /// one on another port than <paramref name="defaultPort"/>. The chosen address is marked with
     /// <see cref="Attempt"/>. Null when nothing qualifies ("no valid connect address").</summary>
@@ -263,7 +263,7 @@ public sealed partial class AddressBook
         return true;
     }
 
-    /// <summary>Marks an address good after a successful outbound handshake (btcd Good, reference §3.11): last
+    /// <summary>Marks an address good after a successful outbound handshake (btcd Good, btcd addrmgr/addrmanager.go): last
     /// success = last attempt = now, attempts = 0, the timestamp left alone (not to leak who we are connected to).
     /// A new entry moves to the tried table; when its tried bucket is full, the entry there with the oldest timestamp
     /// goes back to the new table (its own new bucket, or, when that is full, the bucket just vacated) and the
@@ -315,7 +315,7 @@ public sealed partial class AddressBook
         return true;
     }
 
-    /// <summary>The answer to a peer's getaddr (btcd AddressCache, reference §3.12): a uniformly random 23 % of all
+    /// <summary>The answer to a peer's getaddr (btcd AddressCache, btcd addrmgr/addrmanager.go): a uniformly random 23 % of all
     /// known addresses, tried and new, at most 2,500, and at least one when any is known (btcd answers nothing below
     /// 5). The selection is a partial Fisher–Yates shuffle, so no address appears twice.</summary>
     public IReadOnlyList<NetAddressV2> AddressCache()
@@ -443,7 +443,7 @@ public sealed partial class AddressBook
 
     private int TriedBucketOf(KnownAddress entry) => TriedBucketOf(_key, entry.Key, entry.GroupKey);
 
-    /// <summary>The new bucket of an address group heard from a source group (btcd getNewBucket, reference §3.5):
+    /// <summary>The new bucket of an address group heard from a source group (btcd getNewBucket, btcd addrmgr/addrmanager.go):
     /// h = LE64(dsha(key ‖ group ‖ sourceGroup)) mod 64, then LE64(dsha(key ‖ sourceGroup ‖ LE64 bytes of h)) mod
     /// 1024.</summary>
     internal static int NewBucketOf(ReadOnlySpan<byte> key, string group, string sourceGroup)

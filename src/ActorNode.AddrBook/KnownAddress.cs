@@ -3,8 +3,8 @@ using ActorNode.Wire.Primitives;
 
 namespace ActorNode.AddrBook;
 
-/// <summary>One address the book knows, with what it has learned about it (btcd addrmgr KnownAddress, reference
-/// §3.2): the address as last announced (timestamp and services), the peer that first told us, connection attempts
+/// <summary>One address the book knows, with what it has learned about it (btcd addrmgr KnownAddress,
+/// btcd addrmgr/knownaddress.go): the address as last announced (timestamp and services), the peer that first told us, connection attempts
 /// and successes, and where it lives (in the tried table, or in 1 to 8 new buckets).
 /// <para>This is a live view owned by its <see cref="AddressBook"/> and changed only through it; it is not
 /// thread-safe. Send <see cref="Address"/> (an immutable record) across threads or actors, not this object.</para></summary>
@@ -58,8 +58,8 @@ public sealed class KnownAddress
     /// <summary>The new buckets that hold the address, in the order it entered them.</summary>
     internal List<int> NewBuckets { get; } = new(1);
 
-    /// <summary>The relative chance of being picked by <see cref="AddressBook.GetAddress"/> (btcd chance, reference
-    /// §3.9): 1, times 0.01 when attempted less than 10 minutes ago (an attempt in the future counts as now), divided
+    /// <summary>The relative chance of being picked by <see cref="AddressBook.GetAddress"/> (btcd chance,
+    /// btcd addrmgr/knownaddress.go): 1, times 0.01 when attempted less than 10 minutes ago (an attempt in the future counts as now), divided
     /// by 1.5 per failed attempt. Never exactly 0, so a pick always ends (btcd's unbounded division underflows to 0
     /// after about 1,840 attempts, and its pick loop would then spin for ever).</summary>
     public double Chance(DateTimeOffset now)
@@ -76,7 +76,7 @@ public sealed class KnownAddress
     }
 
     /// <summary>Whether the address is worthless and may be dropped from a full new bucket (btcd isBad, Core
-    /// IsTerrible; reference §3.8). Never when attempted within the last minute. Otherwise bad when its timestamp is
+    /// IsTerrible; btcd addrmgr/knownaddress.go). Never when attempted within the last minute. Otherwise bad when its timestamp is
     /// more than 10 minutes in the future or more than 30 days old, when it never succeeded after 3 or more attempts,
     /// or when it did not succeed in the last 7 days after 10 or more attempts.</summary>
     public bool IsBad(DateTimeOffset now)

@@ -36,7 +36,7 @@ public enum Reachability
 public sealed record LocalAddress(NetAddressV2 Address, AddressPriority Priority);
 
 /// <summary>Our own addresses and the choice of which one to advertise to a given peer (btcd addrmgr
-/// AddLocalAddress / GetBestLocalAddress, reference §3.13).</summary>
+/// AddLocalAddress / GetBestLocalAddress, btcd addrmgr/addrmanager.go).</summary>
 internal sealed class LocalAddressSet
 {
     private readonly List<(string Key, LocalAddress Local)> _addresses = [];

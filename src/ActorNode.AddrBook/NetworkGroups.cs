@@ -3,7 +3,7 @@ using ActorNode.Wire.Primitives;
 
 namespace ActorNode.AddrBook;
 
-/// <summary>Address classification (btcd addrmgr/network.go, reference §3.3 and §3.4): the RFC range checks,
+/// <summary>Address classification (btcd addrmgr/network.go): the RFC range checks,
 /// routability, and the network group key that bucket placement hashes and the dialler uses to keep one outbound
 /// connection per group.
 /// <para>Every check works on btcd's legacy 16-byte form (<see cref="NetAddressV2.ToLegacy"/>: IPv4 as

@@ -9,7 +9,7 @@ namespace ActorNode.Chain;
 
 /// <summary>Everything that tells one Bitcoin network from another: the wire magic, the default port, the genesis
 /// block, the proof-of-work limit and retarget rules, soft-fork heights, checkpoints and DNS seeds.
-/// <para>Mirrors btcd chaincfg.Params (chaincfg/params.go and genesis.go, snapshot 2c67bc29, reference §7) for the
+/// <para>Mirrors btcd chaincfg.Params (chaincfg/params.go and genesis.go, snapshot 2c67bc29, btcd chaincfg/params.go, chaincfg/genesis.go) for the
 /// five networks of <see cref="Network"/>. Genesis blocks are built from their fields (<see cref="Genesis"/>);
 /// <see cref="GenesisHash"/> is the published hash they must hash to.</para></summary>
 public sealed class ChainParams

@@ -5,7 +5,7 @@ namespace ActorNode.Chain;
 
 /// <summary>Difficulty targets in their compact ("bits") form, the proof-of-work check and chain work.
 /// <para>Mirrors btcd blockchain/internal/workmath (CompactToBig, BigToCompact, CalcWork) and the context-free
-/// proof-of-work rule of btcd's checkProofOfWork / Bitcoin Core's CheckProofOfWork (reference §8.1, §8.3).</para>
+/// proof-of-work rule of btcd's checkProofOfWork / Bitcoin Core's CheckProofOfWork (btcd blockchain/validate.go, btcd blockchain/difficulty.go).</para>
 /// <para>Compact form: the top byte is a base-256 exponent, bit 23 is a sign bit, the low 23 bits are the mantissa;
 /// N = (−1)^sign · mantissa · 256^(exponent − 3).</para></summary>
 public static class ProofOfWork
@@ -18,7 +18,7 @@ public static class ProofOfWork
 
     /// <summary>Decodes compact bits to the (signed) number they stand for, as btcd CompactToBig does: the sign bit
     /// makes the result negative, and an exponent too large for 256 bits gives a number of 2^256 or more (never
-    /// truncated). Both are invalid as targets, which <see cref="CheckProofOfWork"/> rejects.</summary>
+    /// truncated). Both are invalid as targets, which <see cref="CheckProofOfWork(Hash256, uint, BigInteger)"/> rejects.</summary>
     public static BigInteger CompactToBig(uint compact)
     {
         uint mantissa = compact & MantissaMask;

@@ -5,7 +5,7 @@ namespace ActorNode.Sync;
 /// <summary>Which blocks to ask which peer for, during and after the initial block download: Bitcoin Core's parallel
 /// download (net_processing.cpp <c>FindNextBlocksToDownload</c>/<c>FindNextBlocks</c>, <c>BlockRequested</c>,
 /// <c>RemoveBlockRequest</c> and the stall and timeout checks in <c>SendMessages</c>), not btcd's single sync peer
-/// asked for up to 50,000 blocks (btcd netsync <c>fetchHeaderBlocks</c>, reference §6.6).
+/// asked for up to 50,000 blocks (btcd netsync <c>fetchHeaderBlocks</c>, btcd netsync/manager.go).
 /// <para>The caller (the SyncActor) owns the header chain and tells the scheduler the blocks it wants: the best header
 /// chain from our block tip + 1 on (<see cref="SetChain"/>), each time it grows or reorganises, and our tip as blocks
 /// are connected (<see cref="SetTip"/>). It tells what each peer has (<see cref="UpdatePeerBest"/>), and the events

@@ -24,7 +24,7 @@ public sealed record SyncPeerChange(SyncPeerReason Reason, long? PreviousSyncPee
 
 /// <summary>Chooses the peer we download headers from (headers-first sync), following btcd netsync
 /// (<c>isSyncCandidate</c>, <c>startSync</c>/<c>fetchHeaders</c>, <c>handleDonePeerMsg</c>,
-/// <c>handleStallSample</c>, reference §6.3, §6.4, §6.10) with Bitcoin Core's headers download timeout on top.
+/// <c>handleStallSample</c>, btcd netsync/manager.go) with Bitcoin Core's headers download timeout on top.
 /// Blocks are not fetched from the sync peer alone but from every peer by <see cref="BlockDownloadScheduler"/>.
 /// <list type="bullet">
 /// <item>Candidate: NODE_NETWORK, or NODE_NETWORK_LIMITED when our best block + 1 is above the peer's height − 288;
@@ -115,6 +115,16 @@ public sealed class SyncPeerSelector
         }
         return !witnessRequired || (services & ServiceFlags.Witness) != 0;
     }
+
+    /// <summary>Whether a <c>getheaders</c> to <paramref name="peerId"/> owes us an answer, so that its response
+    /// deadline (btcd's 90 s <c>stallResponseTimeout</c> × 3) should be armed: the peer is our headers-sync peer, or
+    /// it claimed (start height or an announcement) a chain longer than our best header. btcd (server.go
+    /// <c>OnGetHeaders</c>: "ignore getheaders requests if not in sync") and Core (net_processing: "Ignoring
+    /// getheaders from peer while in IBD") answer nothing while they are not current, and a peer behind us that just
+    /// connected is exactly such a peer, so a one-off <c>getheaders</c> to anyone else is a question it may ignore
+    /// (issue 16).</summary>
+    public bool OwesHeadersAnswer(long peerId) =>
+        peerId == SyncPeer || (_peers.TryGetValue(peerId, out var peer) && peer.Height > BestHeaderHeight);
 
     /// <summary>A peer finished its handshake (btcd handleNewPeerMsg): remembered, and a sync starts if none runs.</summary>
     public SyncPeerChange? PeerConnected(long peerId, ServiceFlags services, int startHeight)

@@ -1,6 +1,6 @@
 namespace ActorNode.Wire;
 
-/// <summary>Protocol versions and the gates they open (btcd wire/protocol.go, reference §1.3).</summary>
+/// <summary>Protocol versions and the gates they open (btcd wire/protocol.go).</summary>
 public static class ProtocolVersion
 {
     /// <summary>What ActorNode advertises: 70016, as btcd does (addrv2, wtxidrelay).</summary>
@@ -36,7 +36,7 @@ public readonly record struct WireContext(uint ProtocolVersion, WireEncoding Enc
     public static readonly WireContext Latest = new(Wire.ProtocolVersion.Current);
 }
 
-/// <summary>Service bits a node advertises (reference §1.3).</summary>
+/// <summary>Service bits a node advertises (btcd wire/protocol.go).</summary>
 [Flags]
 public enum ServiceFlags : ulong
 {
@@ -53,7 +53,7 @@ public enum ServiceFlags : ulong
     P2PV2 = 1 << 11,
 }
 
-/// <summary>Protocol-wide limits (btcd wire, reference §1.1 and §1.4).</summary>
+/// <summary>Protocol-wide limits (btcd wire, btcd wire/message.go and btcd wire/msg*.go).</summary>
 public static class WireLimits
 {
     public const int MessageHeaderSize = 24;

@@ -3,7 +3,7 @@ using ActorNode.Wire.Primitives;
 
 namespace ActorNode.AddrBook.Tests;
 
-/// <summary>Adding, updating, expiring, selecting and promoting (reference §3.6 to §3.12).</summary>
+/// <summary>Adding, updating, expiring, selecting and promoting (btcd addrmgr/addrmanager.go, addrmgr/knownaddress.go).</summary>
 public class AddressBookTests
 {
     private static readonly NetAddressV2 Source = Addr.IP("173.144.173.111");
@@ -86,7 +86,7 @@ public class AddressBookTests
     [Fact]
     public void AddAddress_OnlyNewServicesWithOlderTimestamp_KeepsNewerTimestamp()
     {
-        // btcd copies the older incoming timestamp here (reference §3.6 quirk); we keep the newer one.
+        // btcd copies the older incoming timestamp here (btcd addrmgr/addrmanager.go quirk); we keep the newer one.
         var f = new Fixture();
         uint t = f.NowUnix - 60;
         var address = Addr.IP("173.194.115.66", services: ServiceFlags.Network, timestamp: t);

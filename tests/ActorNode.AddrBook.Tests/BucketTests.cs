@@ -5,7 +5,7 @@ using ActorNode.Wire;
 
 namespace ActorNode.AddrBook.Tests;
 
-/// <summary>Bucket placement (reference §3.5). Expected values are computed here independently from the formula with
+/// <summary>Bucket placement (btcd addrmgr/addrmanager.go). Expected values are computed here independently from the formula with
 /// SHA-256, and a few are pinned as literals computed with Python's hashlib (key = bytes 0..31).</summary>
 public class BucketTests
 {

@@ -3,7 +3,7 @@ using ActorNode.Wire.Primitives;
 
 namespace ActorNode.AddrBook.Tests;
 
-/// <summary>chance() and isBad() (reference §3.8, §3.9), with btcd's knownaddress_test.go cases and the edges.</summary>
+/// <summary>chance() and isBad() (btcd addrmgr/knownaddress.go), with btcd's knownaddress_test.go cases and the edges.</summary>
 public class KnownAddressTests
 {
     private static readonly DateTimeOffset Now = Fixture.Start;

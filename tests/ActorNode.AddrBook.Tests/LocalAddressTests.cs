@@ -3,7 +3,7 @@ using ActorNode.Wire.Primitives;
 
 namespace ActorNode.AddrBook.Tests;
 
-/// <summary>Local addresses (reference §3.13), with btcd's TestAddLocalAddress and TestGetBestLocalAddress.</summary>
+/// <summary>Local addresses (btcd addrmgr/addrmanager.go), with btcd's TestAddLocalAddress and TestGetBestLocalAddress.</summary>
 public class LocalAddressTests
 {
     [Theory]

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace ActorNode.AddrBook.Tests;
 
-/// <summary>Export and Import of the peers.json records (reference §3.14, btcd savePeers / deserializePeers).</summary>
+/// <summary>Export and Import of the peers.json records (btcd addrmgr/addrmanager.go, btcd savePeers / deserializePeers).</summary>
 public class SnapshotTests
 {
     private const string TorV3Host = "pg6mmjiyjmcrsslvykfwnntlaru7p5svn6y2ymmju6nubxndf4pscryd.onion";
@@ -169,7 +169,7 @@ public class SnapshotTests
     [Fact]
     public void Import_BtcdSixtyFiveEntryBucket_IsAcceptedAndShrinksOnNextAdd()
     {
-        // btcd can write a new bucket of 65 (reference §3.6 quirk).
+        // btcd can write a new bucket of 65 (btcd addrmgr/addrmanager.go quirk).
         var time = new FakeTimeProvider(Fixture.Start);
         uint now = Addr.Unix(Fixture.Start);
         var keys = Enumerable.Range(1, 65).Select(i => $"66.77.{i}.1:8333").ToArray();

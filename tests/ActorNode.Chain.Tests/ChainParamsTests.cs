@@ -6,7 +6,7 @@ namespace ActorNode.Chain.Tests;
 
 public class ChainParamsTests
 {
-    // Magics and ports: btcd wire/protocol.go BitcoinNet constants and chaincfg DefaultPort (reference §7).
+    // Magics and ports: btcd wire/protocol.go BitcoinNet constants and chaincfg DefaultPort (btcd chaincfg/params.go, chaincfg/genesis.go).
     [Theory]
     [InlineData(Network.Mainnet, "mainnet", 0xD9B4BEF9u, "f9beb4d9", 8333)]
     [InlineData(Network.Testnet3, "testnet3", 0x0709110Bu, "0b110907", 18333)]
@@ -109,7 +109,7 @@ public class ChainParamsTests
         Assert.True(ProofOfWork.CompactToBig(bits) <= chain.PowLimit);
     }
 
-    // Retarget and soft-fork parameters (btcd chaincfg/params.go; reference §7 table).
+    // Retarget and soft-fork parameters (btcd chaincfg/params.go, chaincfg/genesis.go table).
     [Theory]
     [InlineData(Network.Mainnet, false, false, 0, false, 227931, 388381, 363725, 210000)]
     [InlineData(Network.Testnet3, false, true, 20, false, 21111, 581885, 330776, 210000)]

@@ -5,7 +5,7 @@ namespace ActorNode.Chain.Tests;
 
 public class GenesisTests
 {
-    // Published genesis hashes (btcd chaincfg/genesis.go; reference §7).
+    // Published genesis hashes (btcd chaincfg/genesis.go; btcd chaincfg/params.go, chaincfg/genesis.go).
     [Theory]
     [InlineData(Network.Mainnet, "000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f")]
     [InlineData(Network.Testnet3, "000000000933ea01ad0ee984209779baaec3ced90fa3f408719526f8d77f4943")]

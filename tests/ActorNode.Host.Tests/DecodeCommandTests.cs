@@ -136,7 +136,7 @@ public class DecodeCommandTests
         var result = CliRunner.RunWithStdin(Convert.ToHexStringLower(stream), "decode");
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Equal("", result.Stderr);
+        Assert.Equal(MainnetDetected, result.Stderr);
         Assert.Equal(4, result.Lines.Length);
         var documents = result.Documents;
         Assert.Equal(["ping", "verack", "block", "xyzzy"], documents.Select(d => d.GetProperty("command").GetString()));
@@ -206,9 +206,78 @@ public class DecodeCommandTests
 
         Assert.Equal(0, ok.ExitCode);
         Assert.Equal("07", Assert.Single(ok.Documents).GetProperty("payload").GetString());
+        Assert.Equal("", ok.Stderr); // forced, not detected: nothing to say
         Assert.Equal(1, wrong.ExitCode);
         Assert.StartsWith("error: BadMagic: ", wrong.Stderr);
         Assert.EndsWith("(frame 0 at byte offset 0)\n", wrong.Stderr);
+    }
+
+    /// <summary>Without --network, the first frame's magic chooses the network, named on stderr.</summary>
+    [Theory]
+    [InlineData("mainnet", 0xD9B4BEF9u)]
+    [InlineData("testnet3", 0x0709110Bu)]
+    [InlineData("testnet4", 0x283F161Cu)]
+    [InlineData("signet", 0x40CF030Au)]
+    [InlineData("regtest", 0xDAB5BFFAu)]
+    public void Decode_WithoutNetworkOption_DetectsEachNetworkFromTheFirstFramesMagic(string network, uint magic)
+    {
+        byte[] stream = Frames(magic, new UnknownMessage("xyzzy", new byte[] { 7 }), new UnknownMessage("plugh", new byte[] { 8 }));
+        string path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllBytes(path, stream);
+            foreach (var result in new[] { CliRunner.Run("decode", path), CliRunner.RunWithStdin(Convert.ToHexString(stream), "decode") })
+            {
+                Assert.Equal(0, result.ExitCode);
+                Assert.Equal(["07", "08"], result.Documents.Select(d => d.GetProperty("payload").GetString()));
+                Assert.Equal($"network: {network} (from the first frame's magic 0x{magic:x8})\n", result.Stderr);
+            }
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Decode_DetectedNetwork_HoldsForTheWholeStream_AFrameOfAnotherNetworkIsBadMagic()
+    {
+        byte[] stream = [.. Frames(0xDAB5BFFAu, new UnknownMessage("xyzzy", new byte[] { 1 })),
+            .. Frames(MainnetMagic, new UnknownMessage("xyzzy", new byte[] { 2 }))];
+
+        var result = CliRunner.RunWithStdin(Convert.ToHexString(stream), "decode");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("01", Assert.Single(result.Documents).GetProperty("payload").GetString());
+        Assert.StartsWith("network: regtest (from the first frame's magic 0xdab5bffa)\nerror: BadMagic: ", result.Stderr);
+        Assert.EndsWith("(frame 1 at byte offset 25)\n", result.Stderr);
+    }
+
+    [Fact]
+    public void Decode_UnknownMagic_SaysNoNetworkUsesIt_AndFailsWithBadMagic()
+    {
+        string hex = Convert.ToHexString(Frames(0x12345678u, new UnknownMessage("xyzzy", new byte[] { 1 })));
+
+        var result = CliRunner.RunWithStdin(hex, "decode");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Empty(result.Documents);
+        var lines = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.Equal("network: none known uses the first frame's magic 0x12345678; reading as mainnet (--network forces one)", lines[0]);
+        Assert.StartsWith("error: BadMagic: ", lines[1]);
+    }
+
+    [Fact]
+    public void Decode_NetworkOption_ForcesItsMagic_EvenWhenTheStreamIsAnotherKnownNetworks()
+    {
+        string hex = Convert.ToHexString(Frames(0xDAB5BFFAu, new UnknownMessage("xyzzy", new byte[] { 1 })));
+
+        var result = CliRunner.RunWithStdin(hex, "decode", "--network", "testnet4");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith("error: BadMagic: ", result.Stderr);
+        Assert.DoesNotContain("network:", result.Stderr);
     }
 
     [Fact]
@@ -224,7 +293,7 @@ public class DecodeCommandTests
 
         Assert.Equal(1, result.ExitCode);
         Assert.Equal(3, result.Documents.Count);
-        Assert.Equal("error: BadChecksum: ping: payload checksum mismatch (frame 3 at byte offset 96)\n", result.Stderr);
+        Assert.Equal(MainnetDetected + "error: BadChecksum: ping: payload checksum mismatch (frame 3 at byte offset 96)\n", result.Stderr);
     }
 
     [Fact]
@@ -239,7 +308,7 @@ public class DecodeCommandTests
 
         Assert.Equal(1, result.ExitCode);
         Assert.Equal(2, result.Documents.Count);
-        Assert.Equal("error: Truncated: stream ends inside a frame (10 bytes) (frame 2 at byte offset 50)\n", result.Stderr);
+        Assert.Equal(MainnetDetected + "error: Truncated: stream ends inside a frame (10 bytes) (frame 2 at byte offset 50)\n", result.Stderr);
     }
 
     [Fact]
@@ -334,8 +403,10 @@ public class DecodeCommandTests
             return;
         }
         Assert.Equal(1, result.ExitCode);
-        Assert.StartsWith("error: UnsupportedVersion: ", result.Stderr);
+        Assert.StartsWith(MainnetDetected + "error: UnsupportedVersion: ", result.Stderr);
     }
+
+    private const string MainnetDetected = "network: mainnet (from the first frame's magic 0xd9b4bef9)\n";
 
     private static byte[] Frames(uint magic, params IWireMessage[] messages)
     {

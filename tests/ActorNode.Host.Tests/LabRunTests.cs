@@ -94,8 +94,7 @@ public sealed class LabRunTests(ITestOutputHelper output) : IDisposable
         // Completed (every item at every live node, items stranded on the dead worker aside) or ended at its time
         // limit: either way with its report and a clear status, never hanging or crashing.
         Assert.True(exit is 0 or 3, $"exit {exit}\n{text}");
-        Assert.Matches("status: (completed|time limit)", text);
-        Assert.True(elapsed < TimeSpan.FromSeconds(30 + 90 + 30 + 15 + 30), $"took {elapsed}");
+        Assert.Matches("status: (completed|time limit)", text); // and within RunLab's patience
 
         var folder = ReportFolder(text);
         var log = ObservationLog.Read(Path.Combine(folder, "observations.jsonl"));
@@ -105,9 +104,11 @@ public sealed class LabRunTests(ITestOutputHelper output) : IDisposable
         Assert.Contains("killed by the experiment", lost.Reason);
         var summary = File.ReadAllText(Path.Combine(folder, "summary.md"));
         Assert.Contains("killed by the experiment", summary);
-        // The live nodes kept receiving what was injected at live nodes after the kill (1 s after the first injection).
-        var killedAt = log.Injections.Min(i => i.At) + TimeSpan.FromSeconds(1.2);
-        var late = log.Injections.Where(i => i.Node < 5 && i.At > killedAt).ToList();
+        // The live nodes kept receiving what was injected at live nodes from the kill on: the kill is timed 1.5 s
+        // into the run, and a timer never fires early, so an injection from then on may only come later than the kill
+        // (times are bounds and order, never gaps: the machine is shared). The injections go on until 4.85 s.
+        var killedAt = RunStarted(folder) + TimeSpan.FromSeconds(1.5);
+        var late = log.Injections.Where(i => i.Node < 5 && i.At >= killedAt).ToList();
         Assert.NotEmpty(late);
         foreach (var injection in late)
         {
@@ -188,20 +189,25 @@ public sealed class LabRunTests(ITestOutputHelper output) : IDisposable
         var before = log.Injections[0];
         var during = log.Injections.Single(i => i.Kind == ItemKind.Transaction && i != before);
         var block = log.Injections.Single(i => i.Kind == ItemKind.Block);
-        TimeSpan Delay(Injection item, int node) => log.Observations.Single(o => o.Item == item.Item && o.Node == node).FirstSeen - item.At;
 
-        // Before the cut, the first transaction went round the whole ring at once.
+        // Times are asserted as order and as bounds no load can break, never as gaps: the machine is shared.
+        var healedAt = RunStarted(folder) + TimeSpan.FromSeconds(4); // a timer never fires early
+        DateTimeOffset Seen(Injection item, int node) => log.Observations.Single(o => o.Item == item.Item && o.Node == node).FirstSeen;
+
+        // Before the cut, the first transaction went round the whole ring: the far side had it before the second
+        // one was injected, during the cut (it could not cross later: see the second one).
         Assert.Equal(Enumerable.Range(0, 10).ToHashSet(), Reached(log, before));
-        Assert.All(Enumerable.Range(5, 5), n => Assert.True(Delay(before, n) < TimeSpan.FromSeconds(0.5), $"node {n}: {Delay(before, n)}"));
+        Assert.All(Enumerable.Range(5, 5), n => Assert.True(Seen(before, n) < during.At, $"node {n}: {Seen(before, n):O}, second injected {during.At:O}"));
         // During it, the second one reached only its side's nodes that were up and linked (3 was down, and 4 hangs
         // on 3), and it never crossed after the heal: nodes announce a transaction when it arrives, not again to
         // peers that connect later (as bitcoind and btcd).
         Assert.Equal(new HashSet<int> { 0, 1, 2 }, Reached(log, during));
-        // The block, mined during the partition, reached its side at once and the other only after the heal
-        // (1.5 s after it was mined), and node 3, back from its churn, caught up on it.
+        // The block, mined during the partition, reached its side first and the other only after the heal (4 s into
+        // the run, 1.5 s after it was mined), and node 3, back from its churn, caught up on it.
         Assert.Equal(Enumerable.Range(0, 10).ToHashSet(), Reached(log, block));
-        Assert.True(Delay(block, 2) < TimeSpan.FromSeconds(0.5), $"node 2: {Delay(block, 2)}");
-        Assert.All(Enumerable.Range(5, 5), n => Assert.True(Delay(block, n) > TimeSpan.FromSeconds(1.2), $"node {n}: {Delay(block, n)}"));
+        var farSide = Enumerable.Range(5, 5).Min(n => Seen(block, n));
+        Assert.True(Seen(block, 2) < farSide, $"node 2: {Seen(block, 2):O}, the far side's first: {farSide:O}");
+        Assert.All(Enumerable.Range(5, 5), n => Assert.True(Seen(block, n) >= healedAt, $"node {n}: {Seen(block, n):O}, healed at {healedAt:O} or later"));
         Assert.Contains("node 3 was churned out while 1 transactions spread", File.ReadAllText(Path.Combine(folder, "summary.md")));
     }
 
@@ -237,6 +243,16 @@ public sealed class LabRunTests(ITestOutputHelper output) : IDisposable
         var path = Path.Combine(_out, name);
         File.WriteAllText(path, text);
         return path;
+    }
+
+    /// <summary>When the run started (every node up and linked; the plan's times count from it), as summary.md says,
+    /// to the millisecond below: a lower bound of every planned event's time.</summary>
+    private static DateTimeOffset RunStarted(string folder)
+    {
+        var summary = File.ReadAllText(Path.Combine(folder, "summary.md"));
+        var match = System.Text.RegularExpressions.Regex.Match(summary, @"^- Started (\S+), ended ", System.Text.RegularExpressions.RegexOptions.Multiline);
+        Assert.True(match.Success, summary);
+        return DateTimeOffset.ParseExact(match.Groups[1].Value, "yyyy-MM-dd'T'HH:mm:ss.fffzzz", System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static string ReportFolder(string output)

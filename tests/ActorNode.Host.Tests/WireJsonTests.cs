@@ -39,7 +39,7 @@ public class WireJsonTests
         public ReadOnlySpan<byte> KeySpan => Key.Span;
     }
 
-    // Mainnet genesis header (reference btcd-p2p.md §7): version 1, merkle root 4a5e1e4b..., time 1231006505,
+    // Mainnet genesis header (btcd chaincfg/params.go, chaincfg/genesis.go): version 1, merkle root 4a5e1e4b..., time 1231006505,
     // bits 0x1d00ffff, nonce 2083236893, hash 000000000019d668...
     private static readonly BlockHeader Genesis = new(1, Hash256.Zero,
         Hash256.Parse("4a5e1e4baab89f3a32518a88c31bc87f618f76673e2cc77ab2127b7afdeda33b"), 1231006505, 0x1d00ffff, 2083236893);

@@ -1,3 +1,4 @@
+using ActorNode.Storage.Blocks;
 using ActorNode.Wire.Primitives;
 
 namespace ActorNode.Storage.CrashHost;
@@ -9,6 +10,15 @@ namespace ActorNode.Storage.CrashHost;
 public static class SyntheticChain
 {
     public const uint Magic = 0xDAB5BFFA; // regtest's
+
+    /// <summary>The flush policy of the child's batched mode: 50 blocks or 1 MiB (about 35 of these blocks, which
+    /// average 30 KB) or 200 ms, whichever first. A kill may lose at most <see cref="BlockFlushPolicy.MaxBlocks"/>.</summary>
+    public static BlockFlushPolicy BatchedPolicy { get; } = new()
+    {
+        MaxBlocks = 50,
+        MaxBytes = 1024 * 1024,
+        MaxInterval = TimeSpan.FromMilliseconds(200),
+    };
 
     public static byte[] Body(int height)
     {

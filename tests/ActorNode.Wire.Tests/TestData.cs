@@ -35,7 +35,9 @@ internal static class TestData
             if (File.Exists(Path.Combine(candidate, "README.md"))) return candidate;
         }
         throw new DirectoryNotFoundException(
-            $"no ancestor of {AppContext.BaseDirectory} contains shared/data/README.md");
+            $"the shared test data is missing: no ancestor of {AppContext.BaseDirectory} contains shared/data/README.md. "
+            + "The suite needs the shared folder (real mainnet blocks, BIP324 and minisketch vectors) beside the "
+            + "repository, as ../shared (README.md, Prerequisites).");
     }
 
     /// <summary>Decompresses a bzip2 file whole.</summary>

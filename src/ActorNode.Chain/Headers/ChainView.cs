@@ -4,7 +4,7 @@ namespace ActorNode.Chain.Headers;
 
 /// <summary>One chain of the block index, genesis to a tip, with O(1) lookup by height: the best header chain or the
 /// best block chain of a <see cref="HeaderChain"/> (btcd blockchain.chainView, Core CChain). Also builds block
-/// locators and answers getheaders/getblocks (reference §8.5).</summary>
+/// locators and answers getheaders/getblocks (btcd blockchain/chainview.go, blockchain/chain.go).</summary>
 public sealed class ChainView
 {
     /// <summary>The most headers one <c>headers</c> message carries (btcd wire.MaxBlockHeadersPerMsg).</summary>

@@ -7,7 +7,7 @@ namespace ActorNode.Chain.Headers;
 /// <summary>The block index and the two best chains of a node, without any I/O or actors: every known header with
 /// its height, cumulative work and status; the best header chain (most work, first seen on a tie) and the best block
 /// chain (the most-work chain whose blocks are all stored and none is invalid); header acceptance by the rules of
-/// reference §8 (btcd blockchain maybeAcceptBlockHeader, checkBlockHeaderSanity, checkBlockHeaderContext,
+/// btcd blockchain/validate.go, blockchain/accept.go (btcd blockchain maybeAcceptBlockHeader, checkBlockHeaderSanity, checkBlockHeaderContext,
 /// calcNextRequiredDifficulty; Core validation.cpp AcceptBlockHeader, ContextualCheckBlockHeader, pow.cpp
 /// GetNextWorkRequired); and Core's minimum-chain-work rule for storing headers (see <see cref="HeaderPresync"/>).
 /// <para>Not thread-safe: one owner (the SyncActor) calls it. docs/chain.md describes the rules and decisions.</para>
@@ -265,12 +265,12 @@ public sealed class HeaderChain
     public HeaderRejectReason CheckHeader(in BlockHeader header, BlockNode parent) =>
         CheckHeader(header, header.GetHash(), parent, MaxTimestamp());
 
-    /// <summary>The header rules (reference §8.1, §8.2), in btcd's order except that "too far in the future",
+    /// <summary>The header rules (btcd blockchain/validate.go), in btcd's order except that "too far in the future",
     /// which is not the peer's fault, is reported only when nothing else is wrong (Core checks it last too).
     /// </summary>
     internal HeaderRejectReason CheckHeader(in BlockHeader header, in Hash256 hash, BlockNode parent, long maxTime)
     {
-        // §8.1: the target is in range and the hash meets it (btcd checkProofOfWork, Core CheckProofOfWork).
+        // btcd blockchain/validate.go: the target is in range and the hash meets it (btcd checkProofOfWork, Core CheckProofOfWork).
         if (header.Bits != _lastTargetBits || !_lastTargetValid)
         {
             var decoded = UInt256.FromCompact(header.Bits, out bool negative, out bool overflow);
@@ -281,7 +281,7 @@ public sealed class HeaderChain
         }
         if (!SkipProofOfWorkForTests && UInt256.FromHash(hash) > _lastTarget) return HeaderRejectReason.InvalidProofOfWork;
 
-        // §8.2: the contextual rules (btcd checkBlockHeaderContext, Core ContextualCheckBlockHeader).
+        // btcd blockchain/validate.go: the contextual rules (btcd checkBlockHeaderContext, Core ContextualCheckBlockHeader).
         int height = parent.Height + 1;
         if (header.Bits != GetNextRequiredBits(parent, header.Timestamp)) return HeaderRejectReason.BadDifficulty;
         if (header.Timestamp <= parent.GetMedianTimePast()) return HeaderRejectReason.TimeTooOld;

@@ -1,7 +1,7 @@
 namespace ActorNode.Connections.Bans;
 
 /// <summary>Why a peer's ban score is raised. The first five are every scoring site of btcd's server.go
-/// (reference §5.5); the <c>Wire*</c> ones are ours: one per <see cref="ActorNode.Wire.WireError"/>, so that a
+/// (btcd server.go); the <c>Wire*</c> ones are ours: one per <see cref="ActorNode.Wire.WireError"/>, so that a
 /// peer sending undecodable bytes is scored as well as disconnected. Points are in <see cref="BanPenalty"/>; the
 /// table with the reasoning is in docs/peers.md ("Ban scores").</summary>
 public enum BanScoreReason

@@ -31,7 +31,7 @@ public sealed record HandshakeResult(
     VersionMessage Remote, uint NegotiatedVersion, bool WantsAddrV2, bool WantsWtxidRelay, bool Witness);
 
 /// <summary>The version/verack exchange of one connection, as a state machine with no I/O and no clock (btcd
-/// peer.negotiateInboundProtocol / negotiateOutboundProtocol / waitToFinishNegotiation, reference §2.3).
+/// peer.negotiateInboundProtocol / negotiateOutboundProtocol / waitToFinishNegotiation, btcd peer/peer.go).
 /// <para>Outbound: send our version, read theirs, then sendaddrv2, wtxidrelay and verack, then wait for their verack.
 /// Inbound: read their version, send ours, sendaddrv2, wtxidrelay, verack, then wait. Between their version and our
 /// answer the node rules on their version (<see cref="HandshakeAction.RuleOnVersion"/>). While waiting for verack,

@@ -3,7 +3,7 @@ using ActorNode.Wire.Primitives;
 
 namespace ActorNode.Connections.Inventory;
 
-/// <summary>Inventory waiting for the next trickle tick (btcd peer.queueHandler's invSendQueue, reference §2.6).
+/// <summary>Inventory waiting for the next trickle tick (btcd peer.queueHandler's invSendQueue, btcd peer/peer.go, peer/mruinvmap.go).
 /// Block announcements never wait: the owner sends those at once. Each tick drains the whole queue into inv messages
 /// of at most 1,000 entries, skipping what the peer learnt meanwhile, and records what it sends as known. The queue
 /// is bounded: beyond <see cref="MaxQueued"/> the oldest entries are dropped (btcd's is unbounded).</summary>

@@ -1,7 +1,7 @@
 namespace ActorNode.Connections.Peers;
 
 /// <summary>How the peer limit is shared between outbound and inbound connections (btcd server.go
-/// <c>targetOutboundPeers</c>, <c>reservedOutboundPeers</c>, <c>maxInboundPeers</c>; reference §5.3).
+/// <c>targetOutboundPeers</c>, <c>reservedOutboundPeers</c>, <c>maxInboundPeers</c>; btcd server.go).
 /// Permanent peers (<c>--connect</c>, else <c>--addpeer</c>) and the automatic outbound target are reserved out of
 /// <see cref="MaxPeers"/>; inbound gets the rest (default 125 − 8 = 117), enforced at accept. Independently, no
 /// peer of any kind is added once <see cref="MaxPeers"/> are connected (btcd <c>handleAddPeerMsg</c>).</summary>

@@ -41,7 +41,7 @@ public abstract record ConnAction
     public sealed record CloseUnwanted(ConnRequest Request) : ConnAction;
 }
 
-/// <summary>Tunables of <see cref="ConnectionRequests"/> (btcd connmgr.Config and its constants, reference §4.1).</summary>
+/// <summary>Tunables of <see cref="ConnectionRequests"/> (btcd connmgr.Config and its constants, btcd connmgr/connmanager.go).</summary>
 public sealed record ConnectionRequestOptions
 {
     public int TargetOutbound { get; init; } = 8;
@@ -52,7 +52,7 @@ public sealed record ConnectionRequestOptions
     public bool Automatic { get; init; } = true;
 }
 
-/// <summary>btcd connmgr's connHandler state as a plain class (reference §4.2): requests with ids move through
+/// <summary>btcd connmgr's connHandler state as a plain class (btcd connmgr/connmanager.go): requests with ids move through
 /// Pending, Failing, Canceled, Established and Disconnected; permanent requests are redialled with linear backoff
 /// (5 s, 10 s, … 5 min); automatic ones are replaced by fresh requests, and after 25 consecutive failures only every
 /// 5 seconds. Each event returns the actions for the owner to carry out; there is no I/O and no clock here.</summary>

@@ -1,6 +1,6 @@
 namespace ActorNode.Connections.Stall;
 
-/// <summary>Deadlines for answers a peer owes us (btcd peer.stallHandler, reference §2.5): after we send
+/// <summary>Deadlines for answers a peer owes us (btcd peer.stallHandler, btcd peer/peer.go): after we send
 /// <c>getdata</c> the peer must answer with a block, merkleblock, tx or notfound within 30 seconds; after
 /// <c>getheaders</c>, with headers within 90 seconds. One deadline per expected command; a newer request moves it.
 /// <para>Unlike btcd, <c>getblocks</c> and <c>mempool</c> arm nothing: an honest peer (Bitcoin Core) answers them
@@ -16,9 +16,12 @@ public sealed class ResponseDeadlines
 
     public int Count => _deadlines.Count;
 
-    /// <summary>Notes a request we sent.</summary>
-    public void Sent(string command, DateTimeOffset now)
+    /// <summary>Notes a request we sent. <paramref name="answerOwed"/> false: the peer may rightly ignore it (a
+    /// <c>getheaders</c> to a peer that is behind: btcd and Core answer none while not current), so no deadline is
+    /// armed and a deadline already running for an earlier request is left as it was.</summary>
+    public void Sent(string command, DateTimeOffset now, bool answerOwed = true)
     {
+        if (!answerOwed) return;
         switch (command)
         {
             case "getdata":

@@ -11,7 +11,9 @@ namespace ActorNode.Host.Commands;
 /// <summary><c>actornode decode</c>: prints p2p frames, a bare block or a bare transaction as JSON, one document
 /// per message. A file is read as raw bytes (or as hex text with --hex); without a file, or with "-", hex text is
 /// read from stdin. Exit 0 when everything decoded, 1 at the first codec error (what came before it is still
-/// printed), 2 for bad usage, an unreadable file or invalid hex.</summary>
+/// printed), 2 for bad usage, an unreadable file or invalid hex. Without --network, frames are read with the network
+/// whose magic opens the first frame (as Wireshark tells networks apart), named on stderr; a magic no known network
+/// uses is read as mainnet's and fails with BadMagic.</summary>
 internal static class DecodeCommand
 {
     public static Command Create(CliConsole console)
@@ -30,10 +32,9 @@ internal static class DecodeCommand
         var hex = new Option<bool>("--hex") { Description = "The file holds hex text, not raw bytes." };
         var block = new Option<bool>("--block") { Description = "The input is one bare serialised block, not frames." };
         var tx = new Option<bool>("--tx") { Description = "The input is one bare serialised transaction, not frames." };
-        var network = new Option<string>("--network")
+        var network = new Option<string?>("--network")
         {
-            Description = "The network whose frame magic the stream uses.",
-            DefaultValueFactory = _ => ChainParams.Mainnet.Name,
+            Description = "The network whose frame magic the stream uses (default: the network whose magic opens the first frame).",
         };
         network.AcceptOnlyFromAmong([.. ChainParams.All.Select(c => c.Name), "testnet"]);
         var pver = new Option<uint>("--pver")
@@ -53,11 +54,12 @@ internal static class DecodeCommand
         });
         command.SetAction(parse => Run(console, new Request(
             parse.GetValue(file), parse.GetValue(hex), parse.GetValue(block), parse.GetValue(tx),
-            ChainParams.TryParse(parse.GetValue(network), out var chain) ? chain.Magic : ChainParams.Mainnet.Magic, parse.GetValue(pver), parse.GetValue(pretty))));
+            parse.GetValue(network) is { } name && ChainParams.TryParse(name, out var chain) ? chain : null, parse.GetValue(pver), parse.GetValue(pretty))));
         return command;
     }
 
-    private sealed record Request(string? File, bool FileIsHex, bool Block, bool Tx, uint Magic, uint ProtocolVersion, bool Pretty);
+    /// <summary><paramref name="Network"/>: null, detect it from the first frame.</summary>
+    private sealed record Request(string? File, bool FileIsHex, bool Block, bool Tx, ChainParams? Network, uint ProtocolVersion, bool Pretty);
 
     private static int Run(CliConsole console, Request request)
     {
@@ -89,7 +91,8 @@ internal static class DecodeCommand
 
     private static int DecodeFrames(CliConsole console, Request request, byte[] bytes)
     {
-        var decoder = new FrameDecoder(request.Magic, new WireContext(request.ProtocolVersion));
+        var network = request.Network ?? DetectNetwork(console, bytes);
+        var decoder = new FrameDecoder(network.Magic, new WireContext(request.ProtocolVersion));
         ReadOnlySpan<byte> input = bytes;
         int frame = 0;
         while (true)
@@ -112,6 +115,22 @@ internal static class DecodeCommand
             return Fail(console, WireError.Truncated, $"stream ends inside a frame ({decoder.BufferedBytes} bytes)",
                 frame, bytes.Length - decoder.BufferedBytes);
         return Cli.Success;
+    }
+
+    /// <summary>The known network whose magic opens <paramref name="bytes"/>, said on stderr; mainnet when the stream
+    /// is shorter than a magic or opens with one no known network uses (its first frame then fails with BadMagic).</summary>
+    private static ChainParams DetectNetwork(CliConsole console, ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length < sizeof(uint)) return ChainParams.Mainnet;
+        uint magic = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(bytes);
+        var network = ChainParams.All.FirstOrDefault(c => c.Magic == magic);
+        if (network is null)
+        {
+            console.Error.WriteLine($"network: none known uses the first frame's magic 0x{magic:x8}; reading as {ChainParams.Mainnet.Name} (--network forces one)");
+            return ChainParams.Mainnet;
+        }
+        console.Error.WriteLine($"network: {network.Name} (from the first frame's magic 0x{magic:x8})");
+        return network;
     }
 
     private static int Fail(CliConsole console, WireError reason, string message, int frame, int offset)

@@ -10,7 +10,8 @@ namespace ActorNode.Host.Lab;
 
 /// <summary><c>actornode lab-worker</c>: one worker process of a lab run. It joins the coordinator's cluster, hosts
 /// the nodes it is given (in-memory block stores; address books in a temporary folder removed at exit), and exits
-/// when the run ends, when it loses the coordinator (the cluster downs it), or after <paramref name="MaxLifetime"/>.</summary>
+/// when the run ends, when it loses the coordinator (the cluster downs it), or after <c>maxLifetime</c> (of
+/// <see cref="RunAsync"/>).</summary>
 internal static class LabWorkerHost
 {
     public static async Task<int> RunAsync(string join, int worker, string? configFile, TextWriter stderr, TimeSpan? maxLifetime = null)

@@ -48,7 +48,7 @@ internal sealed record RpcCredentials(string User, string Password);
 /// <summary>The console and file minimum level and the per-subsystem overrides.</summary>
 internal sealed record LogLevels(LogEventLevel Default, IReadOnlyDictionary<string, LogEventLevel> Subsystems, bool File)
 {
-    /// <summary>The subsystems a level can be set for (log sources are mapped to them by <see cref="Logging.NodeLogging"/>).</summary>
+    /// <summary>The subsystems a level can be set for (log sources are mapped to them by <see cref="NodeLogging"/>).</summary>
     public static readonly IReadOnlyList<string> Known = ["addrbook", "connmanager", "peer", "rpc", "host", "akka"];
 
     /// <summary>The lowest level anything may be logged at (what Akka and Serilog must let through).</summary>

@@ -31,7 +31,9 @@ public sealed record CoordinatorSettings(
 /// (injections and faults, <see cref="RunPlan"/>), gather first sightings as they come, notice workers that leave the
 /// cluster, and end when every item reached every live node, at the time limit, or (if the file says so) when a
 /// worker is lost. Then it collects announcement counts and traffic, tells the workers the run is over and hands the
-/// outcome to the runner. Its own overhead (messages, sightings, CPU) is part of the outcome.</summary>
+/// outcome to the runner. Its own overhead (messages, sightings, CPU) is part of the outcome. The judging is in plain
+/// classes: <see cref="RunProgress"/> (who is up, what arrived where, when the run is complete) and
+/// <see cref="ClockEstimate"/>; the actor sends, times and dispatches.</summary>
 public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
 {
     private const int ClockProbes = 5;
@@ -48,26 +50,16 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
     private readonly Dictionary<Address, int> _workerAddresses = [];
     private readonly Dictionary<int, string> _endpoints = [];
     private readonly HashSet<int> _workersStarted = [];
-    private readonly Dictionary<int, WorkerLost> _lost = [];
-    private readonly HashSet<int> _down = []; // churned out now
-    private readonly Dictionary<int, TimeSpan> _offsets = [];
-    private readonly Dictionary<int, (TimeSpan Rtt, TimeSpan Offset)> _bestProbe = [];
-    private readonly Dictionary<string, Injection> _injections = [];
-    private readonly List<string> _injectionOrder = [];
-    private readonly Dictionary<(int Node, string Item), Sighting> _sightings = [];
-    private readonly Dictionary<string, HashSet<int>> _reachedBy = [];
+    private readonly RunProgress _progress;
+    private readonly ClockEstimate _clocks = new();
+    private Dictionary<int, TimeSpan> _offsets = [];
     private readonly Dictionary<int, WorkerReport> _reports = [];
     private readonly List<string> _notes = [];
     private readonly Dictionary<int, DateTimeOffset> _killedAt = [];
-    /// <summary>When churned nodes were down (To null: still down).</summary>
-    private readonly Dictionary<int, List<(DateTimeOffset From, DateTimeOffset? To)>> _downIntervals = [];
 
     private DateTimeOffset _startedAt;
     private int _eventsPlayed;
-    /// <summary>Injections sent and not yet answered, per worker (a lost worker's never will be).</summary>
-    private readonly Dictionary<int, int> _injectionsPending = [];
     private long _messages;
-    private long _sightingCount;
     private bool _ending;
     private RunStatus _status;
     private string _reason = "";
@@ -80,6 +72,7 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
         _topology = TopologyBuilder.Build(_experiment.Topology, _experiment.Nodes, _experiment.Seed);
         _events = RunPlan.Events(_experiment);
         _random = new Random(_experiment.Seed);
+        _progress = new RunProgress(_experiment.Nodes, _experiment.Workers);
         Become(WaitingForWorkers);
     }
 
@@ -122,7 +115,7 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
 
     private void OnHello(WorkerHello hello)
     {
-        if (hello.Worker < 0 || hello.Worker >= _experiment.Workers || _lost.ContainsKey(hello.Worker))
+        if (hello.Worker < 0 || hello.Worker >= _experiment.Workers || _progress.IsLost(hello.Worker))
         {
             _log.Warning("Hello from unexpected worker {Worker} ({Sender}); ignored", hello.Worker, Sender);
             return;
@@ -131,7 +124,7 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
         _workers[hello.Worker] = Sender;
         _workerAddresses[Sender.Path.Address] = hello.Worker;
         if (first) _log.Info("Worker {Worker} joined (process {Pid}, {Address})", hello.Worker, hello.ProcessId, Sender.Path.Address);
-        Sender.Tell(new StartNodes(RunPlan.NodesOf(hello.Worker, _experiment.Nodes, _experiment.Workers),
+        Sender.Tell(new StartNodes(_progress.NodesOf(hello.Worker),
             (long)_experiment.NodeSettings.TrickleInterval.TotalMilliseconds, _experiment.NodeSettings.MaxPeers));
     }
 
@@ -145,7 +138,7 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
         Timers.Cancel("startup");
         foreach (var (worker, actor) in _workers)
         {
-            var mine = RunPlan.NodesOf(worker, _experiment.Nodes, _experiment.Workers).ToHashSet();
+            var mine = _progress.NodesOf(worker).ToHashSet();
             actor.Tell(new LinkNodes([.. _topology.Edges.Where(e => mine.Contains(e.From)).Select(e => new NodeLink(e.From, e.To, _endpoints[e.To]))]));
         }
         Become(Linking);
@@ -201,25 +194,18 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
         Timers.StartSingleTimer("probe", NextProbe.Instance, TimeSpan.FromMilliseconds(100));
     }
 
-    /// <summary>The offset of a worker's clock from ours, NTP's way: for the probe with the shortest round trip, the
-    /// worker's time minus the midpoint of our send and receive times (docs/lab.md "Clocks").</summary>
+    /// <summary>Clock probes until every worker answered one (<see cref="ClockEstimate"/>).</summary>
     private void Probing()
     {
-        Receive<ClockReply>(reply =>
-        {
-            var now = DateTimeOffset.UtcNow;
-            var rtt = now - reply.Sent;
-            var offset = reply.WorkerTime - (reply.Sent + rtt / 2);
-            if (!_bestProbe.TryGetValue(reply.Worker, out var best) || rtt < best.Rtt) _bestProbe[reply.Worker] = (rtt, offset);
-        });
+        Receive<ClockReply>(reply => _clocks.Record(reply.Worker, reply.Sent, reply.WorkerTime, DateTimeOffset.UtcNow));
         Receive<NextProbe>(_ =>
         {
             // Five rounds, then more (up to 50: a loaded worker answers late) until every worker has answered one.
-            bool allAnswered = LiveWorkerIds().All(_bestProbe.ContainsKey);
+            bool allAnswered = LiveWorkerIds().All(_clocks.HasAnswered);
             if (_probeRound < ClockProbes || (!allAnswered && _probeRound < 10 * ClockProbes)) SendProbes();
             else
             {
-                foreach (int worker in LiveWorkerIds().Where(w => !_bestProbe.ContainsKey(w)))
+                foreach (int worker in LiveWorkerIds().Where(w => !_clocks.HasAnswered(w)))
                     _notes.Add($"worker {worker} answered no clock probe: its times are taken as they are");
                 StartRun();
             }
@@ -233,23 +219,7 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
 
     private void StartRun()
     {
-        foreach (var (worker, probe) in _bestProbe)
-        {
-            // The estimate is only good to half the round trip: an offset within that bound is not told apart from
-            // zero (a loaded machine answers probes late, one way more than the other).
-            var bound = probe.Rtt / 2;
-            if (probe.Offset.Duration() <= bound)
-            {
-                _offsets[worker] = TimeSpan.Zero;
-                if (bound > TimeSpan.FromMilliseconds(5))
-                    _notes.Add($"worker {worker}: clock offset {probe.Offset.TotalMilliseconds:0.#} ms is within its error bound (±{bound.TotalMilliseconds:0.#} ms, half the best of {_probeRound} probe round trips): taken as 0");
-            }
-            else
-            {
-                _offsets[worker] = probe.Offset;
-                if (probe.Offset.Duration() > TimeSpan.FromMilliseconds(1)) _notes.Add($"worker {worker}: clock offset {probe.Offset.TotalMilliseconds:0.#} ms ± {bound.TotalMilliseconds:0.#} ms, subtracted from its times");
-            }
-        }
+        _offsets = _clocks.Offsets(_probeRound, _notes);
         _startedAt = DateTimeOffset.UtcNow;
         _log.Info("Run started: {Links} of {Total} links up; clock offsets {Offsets}", _topology.Edges.Count - MissingLinks().Count,
             _topology.Edges.Count, string.Join(", ", _offsets.Select(o => $"worker {o.Key}: {o.Value.TotalMilliseconds:0.###} ms")));
@@ -281,7 +251,7 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
                 Inject(inject);
                 break;
             case PlannedEvent.KillWorker kill:
-                if (_lost.ContainsKey(kill.Worker)) break;
+                if (_progress.IsLost(kill.Worker)) break;
                 _killedAt[kill.Worker] = DateTimeOffset.UtcNow;
                 if (_settings.Workers.TryKill(kill.Worker)) _log.Warning("Killed worker {Worker} (SIGKILL), as the experiment says", kill.Worker);
                 else if (_workers.TryGetValue(kill.Worker, out var actor))
@@ -301,21 +271,13 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
             case PlannedEvent.StopNodes stop:
                 foreach (var group in stop.Nodes.GroupBy(WorkerOf))
                     if (LiveWorker(group.Key) is { } actor) actor.Tell(new StopLabNodes([.. group]));
-                _down.UnionWith(stop.Nodes);
-                foreach (int node in stop.Nodes)
-                {
-                    if (!_downIntervals.TryGetValue(node, out var intervals)) _downIntervals[node] = intervals = [];
-                    intervals.Add((DateTimeOffset.UtcNow, null));
-                }
+                _progress.NodesStopped(stop.Nodes, DateTimeOffset.UtcNow);
                 _log.Info("Churn: nodes {Nodes} stopped", NodeRanges.Format(stop.Nodes));
                 break;
             case PlannedEvent.RestartNodes restart:
                 foreach (var group in restart.Nodes.GroupBy(WorkerOf))
                     if (LiveWorker(group.Key) is { } actor) actor.Tell(new RestartLabNodes([.. group]));
-                _down.ExceptWith(restart.Nodes);
-                foreach (int node in restart.Nodes)
-                    if (_downIntervals.TryGetValue(node, out var intervals) && intervals[^1].To is null)
-                        intervals[^1] = (intervals[^1].From, DateTimeOffset.UtcNow);
+                _progress.NodesRestarted(restart.Nodes, DateTimeOffset.UtcNow);
                 _log.Info("Churn: nodes {Nodes} started again", NodeRanges.Format(restart.Nodes));
                 break;
         }
@@ -324,28 +286,13 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
 
     private void Inject(PlannedEvent.Inject inject)
     {
-        int node;
-        if (inject.Node is { } chosen)
+        if (_progress.ChooseNode(inject, _random, out var note) is not { } node)
         {
-            if (!IsUp(chosen))
-            {
-                _notes.Add($"{inject.Kind} {inject.Index} was not injected at {inject.At.TotalSeconds:0.###} s: node {chosen} is down");
-                return;
-            }
-            node = chosen;
-        }
-        else
-        {
-            var up = Enumerable.Range(0, _experiment.Nodes).Where(IsUp).ToList();
-            if (up.Count == 0)
-            {
-                _notes.Add($"{inject.Kind} {inject.Index} was not injected: no node is up");
-                return;
-            }
-            node = up[_random.Next(up.Count)];
+            _notes.Add(note);
+            return;
         }
         var worker = _workers[WorkerOf(node)];
-        _injectionsPending[WorkerOf(node)] = _injectionsPending.GetValueOrDefault(WorkerOf(node)) + 1;
+        _progress.InjectionSent(node);
         if (inject.Kind == ItemKind.Transaction)
             worker.Tell(new InjectTransaction(node, LabTransactions.Create(_experiment.Seed, inject.Index).ToArray(WireEncoding.Base)));
         else
@@ -354,17 +301,16 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
 
     private void OnInjected(Injected injected)
     {
-        _injectionsPending[WorkerOf(injected.Node)]--;
         if (injected.Error is not null || injected.Item.Length == 0)
         {
+            _progress.InjectionAnswered(injected.Node, null);
             _notes.Add($"{injected.Kind} at node {injected.Node} was refused: {injected.Error}");
             _log.Warning("Injection of a {Kind} at node {Node} failed: {Error}", injected.Kind, injected.Node, injected.Error);
         }
         else
         {
             var at = ToCoordinatorTime(WorkerOf(injected.Node), injected.At);
-            _injections[injected.Item] = new Injection(injected.Item, injected.Kind, injected.Node, at);
-            _injectionOrder.Add(injected.Item);
+            _progress.InjectionAnswered(injected.Node, new Injection(injected.Item, injected.Kind, injected.Node, at));
         }
         CheckDone();
     }
@@ -372,58 +318,15 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
     private void OnSeen(Seen seen)
     {
         foreach (var sighting in seen.Sightings)
-        {
-            _sightingCount++;
-            var corrected = sighting with { At = ToCoordinatorTime(seen.Worker, sighting.At) };
-            if (!_sightings.TryAdd((sighting.Node, sighting.Item), corrected)) continue;
-            if (!_reachedBy.TryGetValue(sighting.Item, out var nodes)) _reachedBy[sighting.Item] = nodes = [];
-            nodes.Add(sighting.Node);
-        }
+            _progress.Seen(sighting with { At = ToCoordinatorTime(seen.Worker, sighting.At) });
         CheckDone();
     }
 
-    /// <summary>Done when the whole timeline has played, every injection was answered, and every injected item is at
-    /// every node expected to have it.</summary>
+    /// <summary>Done when the whole timeline has played and <see cref="RunProgress.Completion"/> says so.</summary>
     private void CheckDone()
     {
-        if (_ending || _startedAt == default || _eventsPlayed < _events.Count
-            || LiveWorkerIds().Any(w => _injectionsPending.GetValueOrDefault(w) > 0)) return;
-        var expected = ExpectedNodes();
-        foreach (var item in _injectionOrder)
-        {
-            var reached = _reachedBy.GetValueOrDefault(item);
-            if (reached is not null && expected.Where(n => !MissedWhileDown(item, n)).All(reached.Contains)) continue;
-            if (IsStranded(item, expected)) continue;
-            return;
-        }
-        var stranded = _injectionOrder.Count(i => IsStranded(i, expected));
-        End(RunStatus.Completed, stranded == 0
-            ? $"every item reached all {expected.Count} live nodes"
-            : $"every item reached all {expected.Count} live nodes, except {stranded} lost with their worker before any live node had them");
-    }
-
-    /// <summary>A transaction that spread while this node was churned out: a restarted node, like a restarted
-    /// bitcoind or btcd, does not fetch the pools of its peers, so it never gets it and the run does not wait for it
-    /// (blocks, which it syncs, are waited for).</summary>
-    private bool MissedWhileDown(string item, int node)
-    {
-        if (!_injections.TryGetValue(item, out var injection) || injection.Kind != ItemKind.Transaction) return false;
-        if (!_downIntervals.TryGetValue(node, out var intervals)) return false;
-        if (_sightings.ContainsKey((node, item))) return false;
-        return intervals.Any(i => i.To is not { } to || to > injection.At);
-    }
-
-    /// <summary>Time for a lost worker's last sightings to arrive before its items are judged.</summary>
-    private static readonly TimeSpan LossGrace = TimeSpan.FromSeconds(1);
-
-    /// <summary>An item whose origin's worker was lost (more than <see cref="LossGrace"/> ago) before any live node
-    /// reported it: no live node will ever get it, so the run does not wait for it.</summary>
-    private bool IsStranded(string item, HashSet<int> expected)
-    {
-        if (!_injections.TryGetValue(item, out var injection)) return false;
-        if (!_lost.TryGetValue(WorkerOf(injection.Node), out var lost) || DateTimeOffset.UtcNow - lost.At < LossGrace) return false;
-        var reached = _reachedBy.GetValueOrDefault(item);
-        return reached is null || !reached.Overlaps(expected);
+        if (_ending || _startedAt == default || _eventsPlayed < _events.Count) return;
+        if (_progress.Completion(DateTimeOffset.UtcNow) is { } reason) End(RunStatus.Completed, reason);
     }
 
     // ---- Phase 4: collecting and ending ------------------------------------------------------------------------------
@@ -481,41 +384,20 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
     private RunOutcome Outcome(RunStatus status, string reason)
     {
         var counts = _reports.Values.SelectMany(r => r.Announcements).ToDictionary(a => (a.Node, a.Item), a => a.Count);
-        var observations = _sightings.Values
-            .Where(s => _injections.ContainsKey(s.Item))
-            .Select(s => new Observation(s.Item, s.Kind, s.Node, s.At, s.FromNode, counts.GetValueOrDefault((s.Node, s.Item))))
-            .OrderBy(o => o.FirstSeen)
-            .ToList();
         var traffic = _reports.Values.SelectMany(r => r.Traffic).Select(t => new NodeTraffic(t.Node, t.Sent, t.Received)).OrderBy(t => t.Node).ToList();
-        var expected = ExpectedNodes();
         var notes = new List<string>(_notes);
-        foreach (var item in _injectionOrder.Where(i => IsStranded(i, expected)))
-        {
-            var injection = _injections[item];
-            notes.Add($"{injection.Kind} {item} was injected at node {injection.Node}, whose worker was lost before any live node had it");
-        }
-        var missed = _injectionOrder.SelectMany(i => expected.Where(n => MissedWhileDown(i, n)).Select(n => (Item: i, Node: n))).ToList();
-        foreach (var group in missed.GroupBy(m => m.Node))
-            notes.Add($"node {group.Key} was churned out while {group.Count()} transactions spread and never got them (a restarted node does not fetch its peers' pools)");
+        notes.AddRange(_progress.EndNotes(DateTimeOffset.UtcNow));
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - _cpuAtStart;
         var wall = DateTimeOffset.UtcNow - (_startedAt == default ? DateTimeOffset.UtcNow : _startedAt);
         return new RunOutcome(status, reason, _startedAt, DateTimeOffset.UtcNow,
-            [.. _injectionOrder.Select(i => InjectedAt(_injections[i]))], observations, traffic, [.. _lost.Values.OrderBy(l => l.Worker)],
-            expected, _topology.Edges, new Dictionary<int, TimeSpan>(_offsets), notes,
+            _progress.Injections(), _progress.Observations(counts), traffic, _progress.Lost,
+            _progress.ExpectedNodes(), _topology.Edges, new Dictionary<int, TimeSpan>(_offsets), notes,
             [
                 new("coordinator messages handled", _messages.ToString("N0")),
-                new("sightings received", _sightingCount.ToString("N0")),
+                new("sightings received", _progress.SightingCount.ToString("N0")),
                 new("coordinator process CPU", $"{cpu.TotalSeconds:0.00} s over {wall.TotalSeconds:0.0} s of run ({100 * cpu.TotalSeconds / Math.Max(wall.TotalSeconds, 0.001):0.0} % of one core)"),
             ]);
     }
-
-    /// <summary>An item exists from the moment its origin node accepted it (its own sighting, from no peer): for a
-    /// block that is after it was mined, which is not propagation. Without that sighting, the worker's time of the
-    /// request.</summary>
-    private Injection InjectedAt(Injection injection) =>
-        _sightings.TryGetValue((injection.Node, injection.Item), out var own) && own.FromNode is null
-            ? injection with { At = own.At }
-            : injection;
 
     // ---- Membership --------------------------------------------------------------------------------------------------
 
@@ -543,14 +425,14 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
 
     private void OnWorkerGone(Address address, string how)
     {
-        if (!_workerAddresses.TryGetValue(address, out int worker) || _lost.ContainsKey(worker)) return;
+        if (!_workerAddresses.TryGetValue(address, out int worker) || _progress.IsLost(worker)) return;
         var now = DateTimeOffset.UtcNow;
         string reason = _killedAt.TryGetValue(worker, out var killed)
             ? $"killed by the experiment; {how} {(now - killed).TotalSeconds:0.0} s later"
             : how;
-        var nodes = RunPlan.NodesOf(worker, _experiment.Nodes, _experiment.Workers);
-        _lost[worker] = new WorkerLost(worker, now, reason, nodes);
-        if (_injectionsPending.GetValueOrDefault(worker) is > 0 and var unanswered)
+        var nodes = _progress.NodesOf(worker);
+        _progress.WorkerLost(new WorkerLost(worker, now, reason, nodes));
+        if (_progress.Unanswered(worker) is > 0 and var unanswered)
             _notes.Add($"{unanswered} injections sent to worker {worker}'s nodes got no answer: it was lost");
         _log.Warning("Worker {Worker} lost ({Reason}); its nodes {Nodes} are out of the run", worker, reason, NodeRanges.Format(nodes));
         if (_startedAt == default)
@@ -562,23 +444,19 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
         else
         {
             CheckDone(); // its unanswered injections no longer count
-            Timers.StartSingleTimer($"loss-{worker}", RecheckDone.Instance, LossGrace + TimeSpan.FromMilliseconds(200));
+            Timers.StartSingleTimer($"loss-{worker}", RecheckDone.Instance, RunProgress.LossGrace + TimeSpan.FromMilliseconds(200));
         }
     }
 
     // ---- Helpers -----------------------------------------------------------------------------------------------------
 
-    private int WorkerOf(int node) => RunPlan.WorkerOf(node, _experiment.Nodes, _experiment.Workers);
+    private int WorkerOf(int node) => _progress.WorkerOf(node);
 
-    private bool IsUp(int node) => !_down.Contains(node) && !_lost.ContainsKey(WorkerOf(node));
-
-    private IEnumerable<int> LiveWorkerIds() => _workers.Keys.Where(w => !_lost.ContainsKey(w));
+    private IEnumerable<int> LiveWorkerIds() => _workers.Keys.Where(w => !_progress.IsLost(w));
 
     private IEnumerable<IActorRef> LiveWorkers() => LiveWorkerIds().Select(w => _workers[w]);
 
-    private IActorRef? LiveWorker(int worker) => _lost.ContainsKey(worker) ? null : _workers.GetValueOrDefault(worker);
-
-    private HashSet<int> ExpectedNodes() => [.. Enumerable.Range(0, _experiment.Nodes).Where(IsUp)];
+    private IActorRef? LiveWorker(int worker) => _progress.IsLost(worker) ? null : _workers.GetValueOrDefault(worker);
 
     private DateTimeOffset ToCoordinatorTime(int worker, DateTimeOffset workerTime) => workerTime - _offsets.GetValueOrDefault(worker);
 

@@ -55,5 +55,9 @@ public sealed record ConnManagerSettings
     /// unshaped one. Null (the default): no connection is shaped.</summary>
     public Func<IPEndPoint, bool, Transport.Shaping.LinkShaper?>? LinkShaping { get; init; }
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>Each peer's ping interval (btcd pingInterval, 2 minutes).</summary>
+    public TimeSpan PingInterval { get; init; } = TimeSpan.FromMinutes(2);
+    /// <summary>How long a ping may go unanswered (Core TIMEOUT_INTERVAL, 20 minutes).</summary>
+    public TimeSpan PingTimeout { get; init; } = TimeSpan.FromMinutes(20);
     public TransportOptions Transport { get; init; } = TransportOptions.Default;
 }

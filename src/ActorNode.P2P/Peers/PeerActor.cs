@@ -27,6 +27,7 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
 {
     private const string HandshakeTimer = "handshake";
     private const string PingTimer = "ping";
+    private const string PingTimeoutTimer = "ping-timeout";
     private const string CheckTimer = "check";
     private const string TrickleTimer = "trickle";
     private const string StopTimer = "stop";
@@ -143,7 +144,7 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
 
     private void Ready()
     {
-        Receive<SendToPeer>(send => Send(send.Message));
+        Receive<SendToPeer>(send => Send(send.Message, answerOwed: send.AnswerOwed));
         Receive<AnnounceInventory>(announce => Announce(announce.Item));
         Receive<AnnounceBlock>(announce => AnnounceNewBlock(announce.Header));
         Receive<AnnounceTransaction>(AnnounceTx);
@@ -151,7 +152,15 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
         Receive<AnnouncePoolTransactions>(m => AnnouncePool(m.Transactions));
         Receive<SendAddresses>(m => SendAddressList(m.Addresses));
         Receive<AddrBook.AddressesForPeer>(m => SendAddressList(m.Addresses)); // the answer to its getaddr
-        Receive<PingTick>(_ => SendPing());
+        Receive<PingTick>(_ =>
+        {
+            if (_pingNonce is null) SendPing(); // Core: no new ping while one is unanswered
+        });
+        Receive<PingTimedOut>(_ =>
+        {
+            if (_pingNonce is not null)
+                Misbehaved(PeerFault.PingTimeout, null, $"ping timeout: no pong in {_settings.PingTimeout.TotalSeconds:0.#} s");
+        });
         Receive<PingNow>(_ => SendPing());
         Receive<CheckTick>(_ => CheckDeadlines());
         Receive<TrickleTick>(_ =>
@@ -289,6 +298,7 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
                 {
                     _pingTime = Now - sent;
                     _pingNonce = null;
+                    Timers.Cancel(PingTimeoutTimer);
                     _manager.Tell(new PingMeasured(Id, _pingTime.Value));
                 }
                 break;
@@ -510,6 +520,7 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
         _pingNonce = nonce;
         _pingSentAt = Now;
         Send(new PingMessage(nonce));
+        Timers.StartSingleTimer(PingTimeoutTimer, PingTimedOut.Instance, _settings.PingTimeout);
     }
 
     private void CheckDeadlines()
@@ -523,7 +534,7 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
 
     // ---- Output and endings --------------------------------------------------------------------------------------
 
-    private void Send(IWireMessage message, SendPriority priority = SendPriority.Normal)
+    private void Send(IWireMessage message, SendPriority priority = SendPriority.Normal, bool answerOwed = true)
     {
         if (_closeReason is not null && priority != SendPriority.High) return;
         byte[] frame;
@@ -542,7 +553,7 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
             _bytesSent += frame.Length;
             Count(ref _sentPerCommand, message, frame.Length);
             _lastSend = Now;
-            _deadlines.Sent(message.Command, Now);
+            _deadlines.Sent(message.Command, Now, answerOwed);
         }
     }
 
@@ -566,6 +577,7 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
         _closeReason = reason;
         _log.Debug("Disconnecting peer {PeerId} {Remote}: {Reason}", Id, _settings.Remote, reason);
         Timers.Cancel(PingTimer);
+        Timers.Cancel(PingTimeoutTimer);
         Timers.Cancel(CheckTimer);
         Timers.Cancel(TrickleTimer);
         Timers.Cancel(HandshakeTimer);
@@ -606,6 +618,11 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
     private sealed record PingTick
     {
         public static readonly PingTick Instance = new();
+    }
+
+    private sealed record PingTimedOut
+    {
+        public static readonly PingTimedOut Instance = new();
     }
 
     private sealed record CheckTick

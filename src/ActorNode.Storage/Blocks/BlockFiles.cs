@@ -20,6 +20,7 @@ internal sealed class BlockFiles : IDisposable
     private readonly ConcurrentDictionary<int, SafeFileHandle> readers = new();
     private FileStream? writer;
     private int writerFile = -1;
+    private long syncs;
 
     public BlockFiles(string directory, uint magic, bool sync)
     {
@@ -27,6 +28,12 @@ internal sealed class BlockFiles : IDisposable
         this.magic = magic;
         this.sync = sync;
     }
+
+    /// <summary>fsyncs issued so far (of flat files and of the directory).</summary>
+    public long Syncs => Interlocked.Read(ref syncs);
+
+    /// <summary>Test hook: called between the prefix and the block of a record.</summary>
+    public Action<BlockStoreWriteStep>? StepHook { get; set; }
 
     public string PathOf(int file) =>
         Path.Combine(directory, "blk" + file.ToString("D5", CultureInfo.InvariantCulture) + ".dat");
@@ -50,13 +57,13 @@ internal sealed class BlockFiles : IDisposable
     {
         using var stream = new FileStream(PathOf(file), FileMode.Open, FileAccess.Write, FileShare.Read, bufferSize: 0);
         stream.SetLength(length);
-        if (sync) stream.Flush(flushToDisk: true);
+        if (sync) SyncFile(stream);
     }
 
     public void Delete(int file)
     {
         File.Delete(PathOf(file));
-        if (sync) DirectorySync.Flush(directory);
+        if (sync) SyncDirectory();
     }
 
     /// <summary>Writes one record at <paramref name="position"/> of <paramref name="file"/> (the committed end),
@@ -69,13 +76,26 @@ internal sealed class BlockFiles : IDisposable
         BinaryPrimitives.WriteUInt32LittleEndian(prefix[4..], (uint)block.Length);
         stream.Position = position;
         stream.Write(prefix);
+        StepHook?.Invoke(BlockStoreWriteStep.RecordPrefixWritten);
         stream.Write(block);
     }
 
     /// <summary>fsync of the file being appended to (when syncing is on).</summary>
     public void Flush()
     {
-        if (sync) writer?.Flush(flushToDisk: true);
+        if (sync && writer is not null) SyncFile(writer);
+    }
+
+    private void SyncFile(FileStream stream)
+    {
+        stream.Flush(flushToDisk: true);
+        Interlocked.Increment(ref syncs);
+    }
+
+    private void SyncDirectory()
+    {
+        DirectorySync.Flush(directory);
+        Interlocked.Increment(ref syncs);
     }
 
     private FileStream WriterFor(int file)
@@ -88,7 +108,7 @@ internal sealed class BlockFiles : IDisposable
         writer = new FileStream(PathOf(file), FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite, bufferSize: 0);
         writerFile = file;
         if (!existed && sync)
-            DirectorySync.Flush(directory); // the new file's name must survive a power loss before the index names it
+            SyncDirectory(); // the new file's name must survive a power loss before the index names it
         return writer;
     }
 

@@ -13,7 +13,8 @@ public interface IBlockStore : IDisposable
     /// <summary>The network magic that starts every flat-file record (and that the store was created with).</summary>
     uint Magic { get; }
 
-    /// <summary>The best block tip as last set by <see cref="SetTip"/>, or null before the first.</summary>
+    /// <summary>The best block tip as last set by <see cref="SetTip"/> or by <see cref="StoreBlocks(IEnumerable{ValueTuple{Hash256, ReadOnlyMemory{byte}}}, Hash256?)"/>,
+    /// or null before the first. Always a block whose bytes are durable: the tip to report.</summary>
     Hash256? Tip { get; }
 
     /// <summary>Adds or updates index entries in one atomic, durable commit. An entry that exists keeps its stored
@@ -42,6 +43,15 @@ public interface IBlockStore : IDisposable
     /// <summary><see cref="StoreBlock"/> for several blocks with one flush and one index commit (the batched
     /// fsync policy); all or none become visible.</summary>
     void StoreBlocks(IEnumerable<(Hash256 Hash, ReadOnlyMemory<byte> RawBlock)> blocks);
+
+    /// <summary><see cref="StoreBlocks(IEnumerable{ValueTuple{Hash256, ReadOnlyMemory{byte}}})"/> that also moves the
+    /// tip to <paramref name="newTip"/> (when not null) in the same commit: the blocks' bytes are flushed first, then
+    /// one durable index commit names them and moves the tip. All or none: after a crash the store has either the
+    /// old tip without these blocks or the new tip with all of them. This is the write of a
+    /// <see cref="BlockWriteBuffer"/> flush.</summary>
+    /// <exception cref="InvalidOperationException"><paramref name="newTip"/> is neither stored nor in the batch
+    /// (nothing is written).</exception>
+    void StoreBlocks(IEnumerable<(Hash256 Hash, ReadOnlyMemory<byte> RawBlock)> blocks, Hash256? newTip);
 
     /// <summary>True when the block's bytes are stored.</summary>
     bool HasBlock(Hash256 hash);

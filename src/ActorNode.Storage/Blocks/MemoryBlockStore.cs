@@ -76,16 +76,21 @@ public sealed class MemoryBlockStore : IBlockStore
         }
     }
 
-    public void StoreBlocks(IEnumerable<(Hash256 Hash, ReadOnlyMemory<byte> RawBlock)> items)
+    public void StoreBlocks(IEnumerable<(Hash256 Hash, ReadOnlyMemory<byte> RawBlock)> items) => StoreBlocks(items, null);
+
+    public void StoreBlocks(IEnumerable<(Hash256 Hash, ReadOnlyMemory<byte> RawBlock)> items, Hash256? newTip)
     {
         ArgumentNullException.ThrowIfNull(items);
+        var list = items as IReadOnlyList<(Hash256 Hash, ReadOnlyMemory<byte> RawBlock)> ?? items.ToList();
         lock (gate)
         {
+            if (newTip is { } t && !blocks.ContainsKey(t) && !list.Any(b => b.Hash == t))
+                throw new InvalidOperationException($"block {t} is neither stored nor in the batch; the tip must be a stored block");
             // All or none, as the durable store: check everything before changing anything.
             var pending = new Dictionary<Hash256, BlockLocation>();
             var added = new List<(Hash256, BlockLocation, byte[])>();
             long position = end;
-            foreach (var (hash, raw) in items)
+            foreach (var (hash, raw) in list)
             {
                 var (location, bytes) = Check(hash, raw.Span, pending, position);
                 if (bytes is null)
@@ -96,6 +101,8 @@ public sealed class MemoryBlockStore : IBlockStore
             }
             foreach (var (hash, location, bytes) in added)
                 Add(hash, location, bytes);
+            if (newTip is not null)
+                tip = newTip;
         }
     }
 

@@ -5,7 +5,7 @@ namespace ActorNode.Wire.Encoding;
 public static partial class MessageRegistry
 {
     /// <summary>version, addr, addrv2 and sendaddrv2 (btcd msgversion.go, msgaddr.go, msgaddrv2.go,
-    /// msgsendaddrv2.go; reference §1.4).</summary>
+    /// msgsendaddrv2.go; btcd wire/msg*.go).</summary>
     static partial void RegisterAddressMessages(Dictionary<string, MessageDescriptor> table)
     {
         Add(table, "version", (ref WireReader r, WireContext c) => VersionMessage.Decode(ref r, c),

@@ -4,7 +4,7 @@ namespace ActorNode.Wire.Encoding;
 
 public static partial class MessageRegistry
 {
-    /// <summary>block, tx, headers, merkleblock (reference §1.4). block and tx keep slices of their payload.</summary>
+    /// <summary>block, tx, headers, merkleblock (btcd wire/msg*.go). block and tx keep slices of their payload.</summary>
     static partial void RegisterBlockMessages(Dictionary<string, MessageDescriptor> table)
     {
         Add(table, BlockMessage.CommandName, (ref WireReader r, WireContext c) => BlockMessage.Decode(ref r, c),

@@ -5,7 +5,7 @@ namespace ActorNode.Wire.Encoding;
 public static partial class MessageRegistry
 {
     /// <summary>verack, getaddr, ping, pong, mempool, sendheaders, feefilter, reject, alert, wtxidrelay, with btcd's
-    /// gates and maximum payloads (reference §1.4).</summary>
+    /// gates and maximum payloads (btcd wire/msg*.go).</summary>
     static partial void RegisterControlMessages(Dictionary<string, MessageDescriptor> table)
     {
         Add(table, "verack", (ref WireReader r, WireContext c) => VerAckMessage.Decode(ref r, c), _ => 0);

@@ -47,7 +47,7 @@ public ref struct WireReader
     public long ReadInt64() => BinaryPrimitives.ReadInt64LittleEndian(Take(8));
     public Hash256 ReadHash() => new(Take(Hash256.Size));
 
-    /// <summary>Copies <paramref name="count"/> bytes into a span the caller owns.</summary>
+    /// <summary>Copies the next <c>destination.Length</c> bytes into <paramref name="destination"/>, a span the caller owns.</summary>
     public void ReadBytes(Span<byte> destination) => Take(destination.Length).CopyTo(destination);
 
     /// <summary>A slice of the payload, no copy.</summary>

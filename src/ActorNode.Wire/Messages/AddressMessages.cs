@@ -4,7 +4,7 @@ using ActorNode.Wire.Primitives;
 
 namespace ActorNode.Wire.Messages;
 
-/// <summary>The first message of the handshake (btcd MsgVersion, reference §1.4): int32 version ‖ uint64 services ‖
+/// <summary>The first message of the handshake (btcd MsgVersion, btcd wire/msg*.go): int32 version ‖ uint64 services ‖
 /// int64 time ‖ addr_recv ‖ addr_from (26 bytes each, never a timestamp) ‖ uint64 nonce ‖ varstr user agent (≤ 256
 /// bytes) ‖ int32 start height ‖ [bool relay].
 /// <para>Decoding is as lenient as btcd's: every field after addr_recv is read only if bytes remain, so old or

@@ -3,9 +3,13 @@ using ActorNode.Wire.Encoding;
 
 namespace ActorNode.Wire.Primitives;
 
-/// <summary>A block: header and transactions (btcd MsgBlock). Transactions decoded from a buffer reference it.</summary>
+/// <summary>A block: header and transactions (btcd MsgBlock). Transactions decoded from a buffer reference it, and so
+/// does the block (<see cref="GetRawBytes"/>).</summary>
 public sealed class Block(BlockHeader header, Transaction[] transactions)
 {
+    // The bytes it was decoded from (empty for a block built in code).
+    private ReadOnlyMemory<byte> _raw;
+
     public BlockHeader Header { get; } = header;
     public Transaction[] Transactions { get; } = transactions;
 
@@ -13,12 +17,19 @@ public sealed class Block(BlockHeader header, Transaction[] transactions)
 
     public static Block Read(ref WireReader reader, WireEncoding encoding)
     {
+        int start = reader.Position;
         var header = BlockHeader.Read(ref reader);
         int count = reader.ReadCount(WireLimits.MaxTxPerBlock, 10, "block transactions");
         var transactions = new Transaction[count];
         for (int i = 0; i < count; i++) transactions[i] = Transaction.Read(ref reader, encoding);
-        return new Block(header, transactions);
+        return new Block(header, transactions) { _raw = reader.Buffer[start..reader.Position] };
     }
+
+    /// <summary>The block's serialisation with witness data (what the block store keeps), without a copy when the
+    /// block was decoded: the received bytes themselves. They are the same bytes <see cref="ToArray"/> would write,
+    /// because decoding accepts only the canonical form (minimal CompactSizes, no witness flag without witnesses),
+    /// and a block read without witnesses has none to write.</summary>
+    public ReadOnlyMemory<byte> GetRawBytes() => _raw.IsEmpty ? ToArray() : _raw;
 
     public void Write(WireWriter writer, WireEncoding encoding)
     {

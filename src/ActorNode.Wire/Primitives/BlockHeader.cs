@@ -3,7 +3,7 @@ using ActorNode.Wire.Encoding;
 
 namespace ActorNode.Wire.Primitives;
 
-/// <summary>The 80-byte block header (reference §1.7). The block hash is dsha of these 80 bytes.</summary>
+/// <summary>The 80-byte block header (btcd wire/blockheader.go). The block hash is dsha of these 80 bytes.</summary>
 public readonly record struct BlockHeader(
     int Version,
     Hash256 PreviousBlock,

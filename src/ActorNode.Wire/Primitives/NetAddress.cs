@@ -6,7 +6,7 @@ using ActorNode.Wire.Encoding;
 namespace ActorNode.Wire.Primitives;
 
 /// <summary>The legacy (pre-BIP155) network address carried by <c>version</c> and <c>addr</c> (btcd
-/// wire/netaddress.go, reference §1.5): [uint32 time] ‖ uint64 services ‖ 16-byte IPv6 address (IPv4 as
+/// wire/netaddress.go, wire/netaddressv2.go): [uint32 time] ‖ uint64 services ‖ 16-byte IPv6 address (IPv4 as
 /// <c>::ffff:a.b.c.d</c>) ‖ uint16 port, <b>big-endian</b>.
 /// <para>The timestamp is on the wire only inside <c>addr</c> and only from protocol version 31402
 /// (<see cref="ProtocolVersion.NetAddressTime"/>); the two addresses of <c>version</c> never carry one. When it is not

@@ -3,7 +3,7 @@ using ActorNode.Wire.Encoding;
 
 namespace ActorNode.Wire.Primitives;
 
-/// <summary>BIP155 network ids and the address size each one fixes (reference §1.5).</summary>
+/// <summary>BIP155 network ids and the address size each one fixes (btcd wire/netaddress.go, wire/netaddressv2.go).</summary>
 public enum AddressNetwork : byte
 {
     /// <summary>4 bytes.</summary>
@@ -23,7 +23,7 @@ public enum AddressNetwork : byte
 /// <summary>A BIP155 address as carried by <c>addrv2</c> (btcd wire/netaddressv2.go, Core CAddress in V2 format):
 /// uint32 time ‖ services as CompactSize ‖ uint8 network id ‖ CompactSize address length ‖ address ‖ uint16 port,
 /// <b>big-endian</b>.
-/// <para>Decoding follows reference §1.5: a known network id with the wrong length fails the whole message; an
+/// <para>Decoding follows btcd wire/netaddress.go, wire/netaddressv2.go: a known network id with the wrong length fails the whole message; an
 /// unknown id with a length above 512 fails it too, a shorter one is skipped and dropped (as Core and btcd do, so a
 /// future network id does not disconnect us); an IPv6 entry that is OnionCat or IPv4-mapped is dropped (BIP155 wants
 /// those sent under their own ids). Unlike btcd, which drops I2P and CJDNS entries, every known network id is kept,

@@ -30,7 +30,7 @@ public readonly record struct TxIn(OutPoint PreviousOutput, ReadOnlyMemory<byte>
 /// <summary>A transaction output: value in satoshis and the locking script.</summary>
 public readonly record struct TxOut(long Value, ReadOnlyMemory<byte> PkScript);
 
-/// <summary>A Bitcoin transaction, with and without witness (BIP144, reference §1.6).
+/// <summary>A Bitcoin transaction, with and without witness (BIP144, btcd wire/msgtx.go).
 /// <para>A decoded transaction remembers where its bytes lie in the received buffer, so its txid and wtxid are
 /// hashed straight from those bytes without re-serialising. Both are computed on first use and cached.</para></summary>
 public sealed class Transaction

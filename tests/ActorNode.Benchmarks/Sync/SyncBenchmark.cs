@@ -31,7 +31,7 @@ internal static class SyncBenchmark
 {
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(10);
 
-    private sealed record Row(string Scenario, string Store, int Blocks, long Bytes, TimeSpan Elapsed, long? DiskBytes);
+    private sealed record Row(string Scenario, string Store, int Blocks, long Bytes, TimeSpan Elapsed, long? DiskBytes, TimeSpan? Cpu = null);
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -113,6 +113,9 @@ internal static class SyncBenchmark
         Func<IBlockStore> open = disk
             ? () => BlockStore.Open(storeDir, ChainParams.Regtest.Magic)
             : () => new MemoryBlockStore(ChainParams.Regtest.Magic);
+        Log($"{scenario} ({storeKind}): start, monotonic {Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency:F6}");
+        var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+        var user0 = Process.GetCurrentProcess().UserProcessorTime;
         var clock = Stopwatch.StartNew();
         var node = StartNode(system, $"target-{Guid.NewGuid():N}", dir, open, [source]);
         while (true)
@@ -123,11 +126,15 @@ internal static class SyncBenchmark
             await Task.Delay(5);
         }
         var elapsed = clock.Elapsed;
-        Log($"{scenario} ({storeKind}): {blocks} blocks in {elapsed.TotalSeconds:F2} s");
-        if (keep) return (new Row(scenario, storeKind, blocks, bytes, elapsed, null), node);
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
+        var user = Process.GetCurrentProcess().UserProcessorTime - user0;
+        Log($"{scenario} ({storeKind}): CPU user {user.TotalSeconds:F2} s, kernel {(cpu - user).TotalSeconds:F2} s");
+        Log($"{scenario} ({storeKind}): end, monotonic {Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency:F6}");
+        Log($"{scenario} ({storeKind}): {blocks} blocks in {elapsed.TotalSeconds:F2} s, process CPU {cpu.TotalSeconds:F2} s");
+        if (keep) return (new Row(scenario, storeKind, blocks, bytes, elapsed, null, cpu), node);
         await node.StopAsync();
         long? diskBytes = disk ? DirectorySize(storeDir) : null;
-        return (new Row(scenario, storeKind, blocks, bytes, elapsed, diskBytes), null);
+        return (new Row(scenario, storeKind, blocks, bytes, elapsed, diskBytes, cpu), null);
     }
 
     private sealed record Node(IActorRef Book, IActorRef Manager, IActorRef Sync)
@@ -226,14 +233,15 @@ internal static class SyncBenchmark
     {
         var c = CultureInfo.InvariantCulture;
         Console.WriteLine();
-        Console.WriteLine("| scenario | store | blocks | block bytes (avg) | seconds | blocks/s | MB/s | store bytes on disk per block |");
-        Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| scenario | store | blocks | block bytes (avg) | seconds | blocks/s | MB/s | store bytes on disk per block | process CPU ms per block |");
+        Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in rows)
         {
             double seconds = r.Elapsed.TotalSeconds;
             string disk = r.DiskBytes is { } d ? (d / (double)r.Blocks).ToString("N0", c) : "";
+            string cpu = r.Cpu is { } t ? (t.TotalMilliseconds / r.Blocks).ToString("F3", c) : "";
             Console.WriteLine(string.Create(c,
-                $"| {r.Scenario} | {r.Store} | {r.Blocks:N0} | {r.Bytes / (double)r.Blocks:N0} | {seconds:F2} | {r.Blocks / seconds:N0} | {r.Bytes / 1e6 / seconds:F2} | {disk} |"));
+                $"| {r.Scenario} | {r.Store} | {r.Blocks:N0} | {r.Bytes / (double)r.Blocks:N0} | {seconds:F2} | {r.Blocks / seconds:N0} | {r.Bytes / 1e6 / seconds:F2} | {disk} | {cpu} |"));
         }
     }
 

@@ -4,7 +4,7 @@ using static ActorNode.Chain.Tests.Headers.HeaderTestKit;
 
 namespace ActorNode.Chain.Tests.Headers;
 
-/// <summary>Median time, version floors and checkpoints (reference §8.2).</summary>
+/// <summary>Median time, version floors and checkpoints (btcd blockchain/validate.go).</summary>
 public class HeaderRuleTests
 {
     /// <summary>A constructed mainnet chain up to the BIP65 height, version 1 throughout (the store does not check

@@ -3,7 +3,7 @@ using ActorNode.Wire;
 
 namespace ActorNode.Connections.Tests.Bans;
 
-/// <summary>The point table of btcd server.go (reference §5.5) and our codec-error additions.</summary>
+/// <summary>The point table of btcd server.go (btcd server.go) and our codec-error additions.</summary>
 public sealed class BanPenaltyTests
 {
     [Fact]

@@ -33,8 +33,7 @@ public static class BcoinSetup
     private static async Task<string> RunAsync()
     {
         var folder = LocateFolder();
-        await RequireToolAsync("node");
-        await RequireToolAsync("npm");
+        await RequireToolsAsync(["node", "npm"]);
 
         var started = Stopwatch.StartNew();
         var (exitCode, output) = await RunProcessAsync("bash", [Path.Combine(folder, "setup.sh")], folder, SetupTimeout);
@@ -46,19 +45,35 @@ public static class BcoinSetup
     }
 
     /// <summary>Throws <see cref="BcoinUnavailableException"/> with how to install it when <paramref name="tool"/> does not run.</summary>
-    internal static async Task RequireToolAsync(string tool)
+    internal static Task RequireToolAsync(string tool) => RequireToolsAsync([tool]);
+
+    /// <summary>Runs each tool's <c>--version</c>; when any does not run, throws one
+    /// <see cref="BcoinUnavailableException"/> naming every missing tool and how to install them.</summary>
+    internal static async Task RequireToolsAsync(IReadOnlyList<string> tools)
+    {
+        var problems = new List<string>();
+        foreach (var tool in tools)
+        {
+            if (await ToolProblemAsync(tool) is { } problem) problems.Add(problem);
+        }
+        if (problems.Count > 0)
+            throw new BcoinUnavailableException(
+                $"missing for the interop tests: {string.Join("; ", problems)}. They install and run bcoin 1.0.2, a " +
+                "Bitcoin node in JavaScript, and need Node.js >= 20 with npm on PATH (Debian: apt-get install nodejs npm), " +
+                "make and g++, and the npm registry on the first run; see README.md (Prerequisites) and docs/interop.md.");
+    }
+
+    /// <summary>Why <paramref name="tool"/> cannot be used, or null when <c>tool --version</c> runs.</summary>
+    private static async Task<string?> ToolProblemAsync(string tool)
     {
         try
         {
             var (exitCode, output) = await RunProcessAsync(tool, ["--version"], null, TimeSpan.FromSeconds(60));
-            if (exitCode != 0)
-                throw new BcoinUnavailableException($"'{tool} --version' exited with {exitCode}: {output}");
+            return exitCode == 0 ? null : $"'{tool} --version' exited with {exitCode}: {output.Trim()}";
         }
         catch (System.ComponentModel.Win32Exception e)
         {
-            throw new BcoinUnavailableException(
-                $"'{tool}' is not installed or not on PATH ({e.Message}). The interop tests run bcoin, a Bitcoin node in " +
-                "JavaScript, and need Node.js >= 20 with npm (Debian: apt-get install nodejs npm); see docs/interop.md.");
+            return $"'{tool}' is not installed or not on PATH ({e.Message})";
         }
     }
 

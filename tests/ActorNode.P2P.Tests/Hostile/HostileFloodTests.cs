@@ -9,7 +9,7 @@ using Akka.Actor;
 namespace ActorNode.P2P.Tests.Hostile;
 
 /// <summary>A raw client that completes the handshake and then floods the node (docs/peers.md "Ban scores",
-/// reference §5.5, §5.9, §5.10):
+/// btcd server.go):
 /// <list type="bullet">
 /// <item>valid inv and small getdata messages are tolerated (btcd and Core do not score them);</item>
 /// <item>a count above the protocol limit is a codec error (TooMany: 20 persistent, disconnect; the sixth bans); a

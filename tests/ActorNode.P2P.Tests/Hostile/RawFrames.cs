@@ -10,7 +10,7 @@ namespace ActorNode.P2P.Tests.Hostile;
 /// the protocol limits, lying headers).</summary>
 internal static class RawFrames
 {
-    /// <summary>A v1 frame (reference §1.1): magic, NUL-padded command, payload length, first four bytes of
+    /// <summary>A v1 frame (btcd wire/message.go): magic, NUL-padded command, payload length, first four bytes of
     /// dsha256(payload), payload. <paramref name="declaredLength"/> overrides the length field (the payload written
     /// is still <paramref name="payload"/>).</summary>
     public static byte[] Frame(string command, ReadOnlySpan<byte> payload, uint? magic = null, uint? declaredLength = null)

@@ -167,7 +167,7 @@ public sealed class RawPeer : IAsyncDisposable
         }
     }
 
-    /// <summary>The honest inbound handshake (reference §2.3): our version, their version (and sendaddrv2,
+    /// <summary>The honest inbound handshake (btcd peer/peer.go): our version, their version (and sendaddrv2,
     /// wtxidrelay), our verack, their verack. Returns the node's version.</summary>
     public async Task<VersionMessage> HandshakeAsync()
     {

@@ -182,6 +182,58 @@ public abstract class BlockStoreContractTests : InTempDirectory
     }
 
     [Fact]
+    public void StoreBlocksWithTip_BlocksAndTipInOneWrite()
+    {
+        using var store = Create();
+        var blocks = RealBlocks.Small.Take(10).ToList();
+        store.PutHeaders(blocks.Select(b => b.Entry()));
+
+        store.StoreBlocks(blocks.Take(6).Select(b => (b.Hash, (ReadOnlyMemory<byte>)b.Raw)), blocks[5].Hash);
+        Assert.Equal(blocks[5].Hash, store.Tip);
+        Assert.All(blocks.Take(6), b => Assert.True(store.HasBlock(b.Hash)));
+
+        // Only the tip moving (back to a stored block, as after a reorganisation): no blocks, still one write.
+        store.StoreBlocks([], blocks[2].Hash);
+        Assert.Equal(blocks[2].Hash, store.Tip);
+        // A batch without a tip leaves it.
+        store.StoreBlocks(blocks.Skip(6).Select(b => (b.Hash, (ReadOnlyMemory<byte>)b.Raw)), null);
+        Assert.Equal(blocks[2].Hash, store.Tip);
+        Assert.True(store.TryReadBlock(blocks[9].Hash, out var raw) && raw.AsSpan().SequenceEqual(blocks[9].Raw));
+    }
+
+    [Fact]
+    public void StoreBlocksWithTip_TipNeitherStoredNorInBatch_NothingWritten()
+    {
+        using var store = Create();
+        var blocks = RealBlocks.Small.Take(4).ToList();
+        store.PutHeaders(blocks.Select(b => b.Entry()));
+        store.StoreBlocks([(blocks[0].Hash, blocks[0].Raw)], blocks[0].Hash);
+
+        Assert.Throws<InvalidOperationException>(() =>
+            store.StoreBlocks(blocks.Skip(1).Take(2).Select(b => (b.Hash, (ReadOnlyMemory<byte>)b.Raw)), blocks[3].Hash));
+
+        Assert.Equal(blocks[0].Hash, store.Tip);
+        Assert.False(store.HasBlock(blocks[1].Hash));
+        Assert.False(store.HasBlock(blocks[2].Hash));
+    }
+
+    [Fact]
+    public void StoreBlocksWithTip_BadBlockInBatch_TipNotMoved()
+    {
+        using var store = Create();
+        var blocks = RealBlocks.Small.Take(4).ToList();
+        store.PutHeaders(blocks.Select(b => b.Entry()));
+        store.StoreBlocks([(blocks[0].Hash, blocks[0].Raw)], blocks[0].Hash);
+        var batch = blocks.Skip(1).Select(b => (b.Hash, (ReadOnlyMemory<byte>)b.Raw)).ToList();
+        batch[1] = (blocks[2].Hash, blocks[3].Raw);
+
+        Assert.Throws<ArgumentException>(() => store.StoreBlocks(batch, blocks[3].Hash));
+
+        Assert.Equal(blocks[0].Hash, store.Tip);
+        Assert.All(blocks.Skip(1), b => Assert.False(store.HasBlock(b.Hash)));
+    }
+
+    [Fact]
     public void State_PutAndGet()
     {
         using var store = Create();

@@ -46,34 +46,55 @@ public sealed class BlockStoreKillTests(ITestOutputHelper output) : InTempDirect
         Assert.True(durableTip > Rounds, "the child made progress");
     }
 
+    /// <summary>How long the last child took to open its store (for the log).</summary>
+    private static TimeSpan ReadyAfter;
+
     /// <summary>Starts the child, waits until it has reported <paramref name="commits"/> more commits, lets it run
     /// on for up to <paramref name="extraMs"/> ms (so the kill lands anywhere in a write), and kills it. Returns
     /// the last height it reported committed, or -1.</summary>
-    private static TimeSpan ReadyAfter;
 
-    private static int RunAndKill(string host, string directory, int commits, int extraMs)
+    private static int RunAndKill(string host, string directory, int commits, int extraMs) =>
+        RunAndKill(host, directory, null, "committed ", commits, extraMs, out _).GetValueOrDefault("committed ", -1);
+
+    /// <summary>Starts the child (in <paramref name="mode"/>, if any), waits until it has printed
+    /// <paramref name="lines"/> lines starting with <paramref name="countPrefix"/>, lets it run on for up to
+    /// <paramref name="extraMs"/> ms, and kills it. Returns the last number printed after each prefix ("committed ",
+    /// "accepted ", "durable "), counting the lines printed up to the kill.</summary>
+    internal static Dictionary<string, int> RunAndKill(string host, string directory, string? mode, string countPrefix, int lines, int extraMs, out TimeSpan readyAfter)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(host);
         start.ArgumentList.Add(directory);
+        if (mode is not null)
+            start.ArgumentList.Add(mode);
         var watch = Stopwatch.StartNew();
+        readyAfter = TimeSpan.Zero;
         using var child = Process.Start(start)!;
-        int last = -1, seen = 0;
+        var last = new Dictionary<string, int>(StringComparer.Ordinal);
+        int seen = 0;
         var stderr = child.StandardError.ReadToEndAsync();
+        void Note(string line)
+        {
+            int space = line.IndexOf(' ', StringComparison.Ordinal);
+            if (space > 0 && int.TryParse(line.AsSpan(space + 1), out int value))
+                last[line[..(space + 1)]] = value;
+        }
         try
         {
-            while (seen < commits)
+            while (seen < lines)
             {
                 var line = child.StandardOutput.ReadLine();
                 if (line is null)
                     throw new InvalidOperationException($"the child stopped: {stderr.Result}");
                 if (line.StartsWith("ready", StringComparison.Ordinal))
-                    ReadyAfter = watch.Elapsed;
-                if (line.StartsWith("committed ", StringComparison.Ordinal))
                 {
-                    last = int.Parse(line.AsSpan(10));
-                    seen++;
+                    readyAfter = watch.Elapsed;
+                    ReadyAfter = readyAfter;
+                    continue;
                 }
+                Note(line);
+                if (line.StartsWith(countPrefix, StringComparison.Ordinal))
+                    seen++;
             }
             if (extraMs > 0)
                 Thread.Sleep(extraMs); // fault injection: where the kill lands, not a timed assertion
@@ -83,16 +104,15 @@ public sealed class BlockStoreKillTests(ITestOutputHelper output) : InTempDirect
             child.Kill();
             child.WaitForExit();
         }
-        // Lines printed between our last read and the kill count too: the child had committed them.
+        // Lines printed between our last read and the kill count too: the child had done them.
         string? rest;
         while ((rest = child.StandardOutput.ReadLine()) is not null)
-            if (rest.StartsWith("committed ", StringComparison.Ordinal))
-                last = int.Parse(rest.AsSpan(10));
+            Note(rest);
         return last;
     }
 
     /// <summary>Checks every index entry against the chain generator; returns the tip's height.</summary>
-    private static int CheckConsistent(BlockStore store)
+    internal static int CheckConsistent(BlockStore store)
     {
         var headers = store.LoadHeaders();
         var previous = Hash256.Zero;

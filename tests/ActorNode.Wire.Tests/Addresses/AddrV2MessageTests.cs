@@ -7,7 +7,7 @@ using static ActorNode.Wire.Tests.Addresses.AddressTestHelpers;
 namespace ActorNode.Wire.Tests.Addresses;
 
 /// <summary>addrv2: vectors from btcd wire/msgaddrv2_test.go (TestAddrV2Decode) and Bitcoin Core
-/// src/test/netbase_tests.cpp (stream_addrv2_hex / fixture_addresses), plus the limits of reference §1.4.</summary>
+/// src/test/netbase_tests.cpp (stream_addrv2_hex / fixture_addresses), plus the limits of btcd wire/msg*.go.</summary>
 public class AddrV2MessageTests
 {
     // Core netbase_tests.cpp stream_addrv2_hex: fixture_addresses in V2 format.

@@ -40,7 +40,7 @@ public class SendAddrV2MessageTests
     [Fact]
     public void Frame_MainNet_HeaderWithEmptyChecksum()
     {
-        // An empty payload's checksum is 5df6e0e2 (reference §1.1).
+        // An empty payload's checksum is 5df6e0e2 (btcd wire/message.go).
         var frame = new MessageEncoder(0xD9B4BEF9).Encode(SendAddrV2Message.Instance, WireContext.Latest);
         Assert.Equal(Hex("f9beb4d9 73656e6461646472763200 00 00000000 5df6e0e2"), frame);
 

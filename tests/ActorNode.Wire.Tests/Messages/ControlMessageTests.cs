@@ -307,7 +307,7 @@ public class ControlMessageTests
     [Fact]
     public void RejectCode_Values_MatchBtcd()
     {
-        // btcd msgreject.go / reference §1.4.
+        // btcd msgreject.go / btcd wire/msg*.go.
         Assert.Equal(0x01, (byte)RejectCode.Malformed);
         Assert.Equal(0x10, (byte)RejectCode.Invalid);
         Assert.Equal(0x11, (byte)RejectCode.Obsolete);

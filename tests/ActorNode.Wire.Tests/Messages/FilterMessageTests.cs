@@ -270,7 +270,7 @@ public class FilterMessageTests
     // ---- limits and frames ------------------------------------------------------------------------------------
 
     [Theory]
-    // Reference §1.4 (btcd MaxPayloadLength at 70016).
+    // btcd wire/msg*.go (btcd MaxPayloadLength at 70016).
     [InlineData("filterload", 36_012)]
     [InlineData("filteradd", 523)]
     [InlineData("filterclear", 0)]

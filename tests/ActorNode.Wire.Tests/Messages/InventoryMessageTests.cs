@@ -93,7 +93,7 @@ public class InventoryMessageTests
     }
 
     [Theory]
-    // Reference §1.4 (btcd invvect.go) and Bitcoin Core protocol.h (MSG_CMPCT_BLOCK 4, MSG_WTX 5).
+    // btcd wire/msg*.go (btcd invvect.go) and Bitcoin Core protocol.h (MSG_CMPCT_BLOCK 4, MSG_WTX 5).
     [InlineData(InvType.Error, 0u)]
     [InlineData(InvType.Tx, 1u)]
     [InlineData(InvType.Block, 2u)]
@@ -275,7 +275,7 @@ public class InventoryMessageTests
     }
 
     [Theory]
-    // Reference §1.4: 9 + 50,000·36 and 4 + 9 + 500·32 + 32.
+    // btcd wire/msg*.go: 9 + 50,000·36 and 4 + 9 + 500·32 + 32.
     [InlineData("inv", 1_800_009)]
     [InlineData("getdata", 1_800_009)]
     [InlineData("notfound", 1_800_009)]

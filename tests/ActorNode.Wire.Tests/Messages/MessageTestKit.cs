@@ -7,7 +7,7 @@ namespace ActorNode.Wire.Tests.Messages;
 /// <summary>Small helpers shared by the message tests: hex in and out, payload and frame round trips.</summary>
 internal static class MessageTestKit
 {
-    /// <summary>Network magics as read little-endian from the frame (reference §1.3).</summary>
+    /// <summary>Network magics as read little-endian from the frame (btcd wire/protocol.go).</summary>
     public const uint MainNet = 0xD9B4BEF9;
     public const uint TestNet3 = 0x0709110B;
     public const uint RegTest = 0xDAB5BFFA;

@@ -5,7 +5,7 @@ using CsCheck;
 
 namespace ActorNode.Wire.Tests.Properties;
 
-/// <summary>CompactSize (reference §1.2): every value round-trips in its one canonical form, and every wider
+/// <summary>CompactSize (btcd wire/common.go): every value round-trips in its one canonical form, and every wider
 /// re-encoding of it is refused, on its own and as the count of a message.</summary>
 public class CompactSizeProperties
 {

@@ -4,7 +4,7 @@ using ActorNode.Wire.Primitives;
 namespace ActorNode.Wire.Tests.Properties;
 
 /// <summary>Straightforward re-implementations, written from the specifications and sharing no code with the codec,
-/// that the properties check the codec against: CompactSize (reference §1.2), the BIP144 transaction layout, and
+/// that the properties check the codec against: CompactSize (btcd wire/common.go), the BIP144 transaction layout, and
 /// Bitcoin Core's ComputeMerkleRoot (consensus/merkle.cpp) including its mutation flag.</summary>
 internal static class Reference
 {

@@ -7,7 +7,7 @@ using CsCheck;
 namespace ActorNode.Wire.Tests.Properties;
 
 /// <summary>CsCheck generators for every message the registry knows, each producing only VALID messages: within the
-/// limits of reference §1.4 (and Core's BIP152 rules), encodable at <see cref="WireContext.Latest"/> and decodable
+/// limits of btcd wire/msg*.go (and Core's BIP152 rules), encodable at <see cref="WireContext.Latest"/> and decodable
 /// back to the same fields. Sizes are kept modest (≤ 30 list entries, ≤ 200-byte scripts) so properties run fast,
 /// with two deliberate excursions past the 253 CompactSize boundary: a few witness items of 253..520 bytes and a few
 /// inventory lists of 250..260 entries (filteradd data and user agents reach it within their own limits).
@@ -281,7 +281,7 @@ internal static class WireGen
     /// <summary>Any registered message, each command equally likely.</summary>
     public static readonly Gen<IWireMessage> AnyMessage = Gen.OneOf(ByCommand.Values.ToArray());
 
-    /// <summary>The protocol versions at which the codec changes behaviour (reference §1.3), plus a few between.</summary>
+    /// <summary>The protocol versions at which the codec changes behaviour (btcd wire/protocol.go), plus a few between.</summary>
     public static readonly Gen<uint> InterestingProtocolVersion = Gen.OneOf(
         0u, 106u, ProtocolVersion.MultipleAddress - 1, ProtocolVersion.MultipleAddress,
         ProtocolVersion.NetAddressTime - 1, ProtocolVersion.NetAddressTime, ProtocolVersion.Bip0031,
