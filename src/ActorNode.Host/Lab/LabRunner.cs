@@ -189,6 +189,7 @@ internal static class LabRunner
             Edges = outcome.Edges,
             ClockOffsets = outcome.ClockOffsets,
             CoordinatorOverhead = outcome.Overhead,
+            Conditions = outcome.Conditions,
         });
     }
 

@@ -52,4 +52,7 @@ public sealed record RunReport
     /// <summary>The coordinator's own overhead, as named figures in the order to show them (e.g. "messages handled",
     /// "CPU time").</summary>
     public IReadOnlyList<KeyValuePair<string, string>> CoordinatorOverhead { get; init; } = [];
+
+    /// <summary>The network, relay timing, load and clocks of the run.</summary>
+    public RunConditions Conditions { get; init; } = new();
 }
