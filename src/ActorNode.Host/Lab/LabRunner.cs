@@ -190,6 +190,7 @@ internal static class LabRunner
             ClockOffsets = outcome.ClockOffsets,
             CoordinatorOverhead = outcome.Overhead,
             Conditions = outcome.Conditions,
+            ExpectedNodes = outcome.ExpectedNodes,
         });
     }
 

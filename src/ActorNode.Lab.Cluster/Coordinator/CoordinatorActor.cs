@@ -75,8 +75,7 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
         _settings = settings;
         _experiment = settings.Experiment;
         _topology = TopologyBuilder.Build(_experiment.Topology, _experiment.Nodes, _experiment.Seed);
-        // Its own stream of the seed: the topology's draws stay as they were without a network.
-        _network = NetworkPlan.Build(_experiment.Network, _experiment.Nodes, _topology.Edges, unchecked(_experiment.Seed * 31 + 7));
+        _network = NetworkPlan.For(_experiment, _topology.Edges);
         _events = RunPlan.Events(_experiment);
         _random = new Random(_experiment.Seed);
         _progress = new RunProgress(_experiment.Nodes, _experiment.Workers);

@@ -53,6 +53,9 @@ public sealed record RunReport
     /// "CPU time").</summary>
     public IReadOnlyList<KeyValuePair<string, string>> CoordinatorOverhead { get; init; } = [];
 
+    /// <summary>The nodes every item should reach (live at the end); null: every node not on a lost worker.</summary>
+    public IReadOnlySet<int>? ExpectedNodes { get; init; }
+
     /// <summary>The network, relay timing, load and clocks of the run.</summary>
     public RunConditions Conditions { get; init; } = new();
 }
