@@ -142,7 +142,8 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
     {
         foreach (var node in started.Nodes) _endpoints[node.Node] = node.Endpoint;
         if (!_workersStarted.Add(started.Worker)) return;
-        _log.Info("Worker {Worker} started nodes {Nodes}", started.Worker, NodeRanges.Format(started.Nodes.Select(n => n.Node)));
+        _log.Info("Worker {Worker} started nodes {Nodes} (listening on {Endpoint}, ...)", started.Worker,
+            NodeRanges.Format(started.Nodes.Select(n => n.Node)), started.Nodes.FirstOrDefault()?.Endpoint);
         if (_workersStarted.Count < _experiment.Workers) return;
 
         Timers.Cancel("startup");

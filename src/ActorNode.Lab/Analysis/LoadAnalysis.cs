@@ -43,7 +43,8 @@ public static class LoadAnalysis
         var items = injections.GroupBy(i => i.Item).Select(g => g.MinBy(i => i.At)!)
             .Select(i => (Injected: i.At, Done: last.TryGetValue(i.Item, out var l) && l.Count >= expected.Count ? l.At : (DateTimeOffset?)null))
             .ToList();
-        int seconds = Math.Max(0, (int)Math.Ceiling((end - start).TotalSeconds));
+        // A run that never started (a failed startup: no start time) has no seconds to count.
+        int seconds = start == default || end < start ? -1 : (int)Math.Min(Math.Ceiling((end - start).TotalSeconds), 1_000_000);
         var points = new List<BacklogPoint>(seconds + 1);
         for (int s = 0; s <= seconds; s++)
         {

@@ -43,6 +43,15 @@ public sealed class LoadAnalysisTests
     }
 
     [Fact]
+    public void Backlog_OfARunThatNeverStarted_IsEmpty()
+    {
+        // A failed startup reports no start time (default); the report must still be written.
+        var backlog = LoadAnalysis.Backlog([], [], Three, default, T0);
+        Assert.Empty(backlog.Points);
+        Assert.Empty(LoadAnalysis.Backlog([], [], Three, At(5), At(1)).Points);
+    }
+
+    [Fact]
     public void Backlog_ThatPilesUp_IsGrowing_ASteadyOneIsNot()
     {
         // One item a second for 40 s. Steady: each takes 2 s. Saturated: the k-th takes k/2 s.
