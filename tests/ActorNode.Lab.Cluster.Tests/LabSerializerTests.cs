@@ -28,14 +28,16 @@ public sealed class LabSerializerTests : IDisposable
         {
             new WorkerHello(1, 4242),
             new StartNodes([0, 1, 2], 100, 125),
+            new StartNodes([0, 1], 0, 125, RelayTiming.Fixed, [new NodeAccess(0, "europe", 20_700_000, 40_000_000), new NodeAccess(1, "local", null, null)]),
             new NodesStarted(1, [new NodeEndpoint(0, "127.0.0.1:40001")]),
-            new LinkNodes([new NodeLink(0, 3, "127.0.0.1:40004")]),
+            new LinkNodes([new NodeLink(0, 3, "127.0.0.1:40004"), new NodeLink(0, 4, "127.0.0.1:40005", 124.25)]),
             GetLinkStatus.Instance,
             new LinkStatus(0, [new NodePeers(0, [1, 2])]),
             new ClockProbe(3, at),
             new ClockReply(1, 3, at, at.AddMilliseconds(2)),
             new InjectTransaction(5, LabTransactions.Create(1, 7).ToArray(ActorNode.Wire.WireEncoding.Base)),
             new InjectBlock(2),
+            new InjectBlock(2, 1_000_000, ["abcd", "ef01"], 14, 3),
             new Injected(2, ItemKind.Block, "00ff", at, null),
             new Injected(2, ItemKind.Transaction, "", at, "refused"),
             new Seen(1, [new Sighting(3, ItemKind.Transaction, "abcd", at, 2), new Sighting(4, ItemKind.Block, "ef01", at, null)]),
@@ -46,6 +48,7 @@ public sealed class LabSerializerTests : IDisposable
             ExitNow.Instance,
             CollectReport.Instance,
             new WorkerReport(1, [new AnnouncementCount(3, "abcd", 4)], [new NodeBytes(3, 1000, 2000)]),
+            new WorkerReport(1, [], [], 12.5, 300.25, [new NodeMessageBytes(3, "inv", 610, 1220)], ["00ff"]),
             new EndRun("Completed"),
         };
     }

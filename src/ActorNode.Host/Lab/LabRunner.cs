@@ -189,6 +189,8 @@ internal static class LabRunner
             Edges = outcome.Edges,
             ClockOffsets = outcome.ClockOffsets,
             CoordinatorOverhead = outcome.Overhead,
+            Conditions = outcome.Conditions,
+            ExpectedNodes = outcome.ExpectedNodes,
         });
     }
 

@@ -16,6 +16,9 @@ public sealed class ClockEstimate
         if (!_best.TryGetValue(worker, out var best) || rtt < best.Rtt) _best[worker] = (rtt, offset);
     }
 
+    /// <summary>Each answering worker's error bound: half its best probe round trip.</summary>
+    public Dictionary<int, TimeSpan> ErrorBounds() => _best.ToDictionary(b => b.Key, b => b.Value.Rtt / 2);
+
     /// <summary>Whether <paramref name="worker"/> answered at least one probe.</summary>
     public bool HasAnswered(int worker) => _best.ContainsKey(worker);
 

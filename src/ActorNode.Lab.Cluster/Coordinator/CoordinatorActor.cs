@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using ActorNode.Lab.Cluster.Protocol;
 using ActorNode.Lab.Experiments;
+using ActorNode.Lab.Network;
 using ActorNode.Lab.Observations;
+using ActorNode.Lab.Reports;
 using ActorNode.Lab.Topologies;
 using ActorNode.Wire;
 using Akka.Actor;
@@ -43,6 +45,9 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Akka.Cluster.Cluster _cluster = Akka.Cluster.Cluster.Get(Context.System);
     private readonly Topology _topology;
+    private readonly NetworkPlan _network;
+    /// <summary>Transactions already offered to a block (so the next block does not list them again).</summary>
+    private readonly HashSet<string> _offeredToBlocks = [];
     private readonly IReadOnlyList<PlannedEvent> _events;
     private readonly Random _random;
 
@@ -70,6 +75,7 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
         _settings = settings;
         _experiment = settings.Experiment;
         _topology = TopologyBuilder.Build(_experiment.Topology, _experiment.Nodes, _experiment.Seed);
+        _network = NetworkPlan.For(_experiment, _topology.Edges);
         _events = RunPlan.Events(_experiment);
         _random = new Random(_experiment.Seed);
         _progress = new RunProgress(_experiment.Nodes, _experiment.Workers);
@@ -124,22 +130,27 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
         _workers[hello.Worker] = Sender;
         _workerAddresses[Sender.Path.Address] = hello.Worker;
         if (first) _log.Info("Worker {Worker} joined (process {Pid}, {Address})", hello.Worker, hello.ProcessId, Sender.Path.Address);
-        Sender.Tell(new StartNodes(_progress.NodesOf(hello.Worker),
-            (long)_experiment.NodeSettings.TrickleInterval.TotalMilliseconds, _experiment.NodeSettings.MaxPeers));
+        var nodes = _progress.NodesOf(hello.Worker);
+        IReadOnlyList<NodeAccess>? access = _network.Table.Regions.All(r => r.UploadBitsPerSecond is null && r.DownloadBitsPerSecond is null)
+            ? null
+            : [.. nodes.Select(n => _network.RegionOfNode(n)).Zip(nodes, (r, n) => new NodeAccess(n, r.Name, r.UploadBitsPerSecond, r.DownloadBitsPerSecond))];
+        Sender.Tell(new StartNodes(nodes, (long)_experiment.NodeSettings.TrickleInterval.TotalMilliseconds, _experiment.NodeSettings.MaxPeers,
+            _experiment.NodeSettings.Relay, access));
     }
 
     private void OnNodesStarted(NodesStarted started)
     {
         foreach (var node in started.Nodes) _endpoints[node.Node] = node.Endpoint;
         if (!_workersStarted.Add(started.Worker)) return;
-        _log.Info("Worker {Worker} started nodes {Nodes}", started.Worker, NodeRanges.Format(started.Nodes.Select(n => n.Node)));
+        _log.Info("Worker {Worker} started nodes {Nodes} (listening on {Endpoint}, ...)", started.Worker,
+            NodeRanges.Format(started.Nodes.Select(n => n.Node)), started.Nodes.FirstOrDefault()?.Endpoint);
         if (_workersStarted.Count < _experiment.Workers) return;
 
         Timers.Cancel("startup");
         foreach (var (worker, actor) in _workers)
         {
             var mine = _progress.NodesOf(worker).ToHashSet();
-            actor.Tell(new LinkNodes([.. _topology.Edges.Where(e => mine.Contains(e.From)).Select(e => new NodeLink(e.From, e.To, _endpoints[e.To]))]));
+            actor.Tell(new LinkNodes([.. _topology.Edges.Where(e => mine.Contains(e.From)).Select(e => new NodeLink(e.From, e.To, _endpoints[e.To], _network.Latency(e.From, e.To).TotalMilliseconds))]));
         }
         Become(Linking);
         Timers.StartPeriodicTimer("poll-links", PollLinks.Instance, TimeSpan.FromMilliseconds(300));
@@ -294,7 +305,17 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
         var worker = _workers[WorkerOf(node)];
         _progress.InjectionSent(node);
         if (inject.Kind == ItemKind.Transaction)
-            worker.Tell(new InjectTransaction(node, LabTransactions.Create(_experiment.Seed, inject.Index).ToArray(WireEncoding.Base)));
+        {
+            int size = ItemSizes.TransactionBytes(inject.Size, _experiment.Seed, inject.Index);
+            worker.Tell(new InjectTransaction(node, LabTransactions.Create(_experiment.Seed, inject.Index, size).ToArray(WireEncoding.Base)));
+        }
+        else if (ItemSizes.BlockBytes(inject.Size) is > 0 and var bytes)
+        {
+            // The pool's share of the block: transactions every live node has (a block must not take one out of a
+            // pool before it spread, or the run would wait for it for ever), oldest first, each offered once.
+            var delivered = _progress.DeliveredTransactions().Where(_offeredToBlocks.Add).ToList();
+            worker.Tell(new InjectBlock(node, bytes, delivered, _experiment.Seed, inject.Index));
+        }
         else
             worker.Tell(new InjectBlock(node));
     }
@@ -388,6 +409,7 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
         var notes = new List<string>(_notes);
         notes.AddRange(_progress.EndNotes(DateTimeOffset.UtcNow));
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - _cpuAtStart;
+        var conditions = Conditions();
         var wall = DateTimeOffset.UtcNow - (_startedAt == default ? DateTimeOffset.UtcNow : _startedAt);
         return new RunOutcome(status, reason, _startedAt, DateTimeOffset.UtcNow,
             _progress.Injections(), _progress.Observations(counts), traffic, _progress.Lost,
@@ -396,7 +418,25 @@ public sealed partial class CoordinatorActor : ReceiveActor, IWithTimers
                 new("coordinator messages handled", _messages.ToString("N0")),
                 new("sightings received", _progress.SightingCount.ToString("N0")),
                 new("coordinator process CPU", $"{cpu.TotalSeconds:0.00} s over {wall.TotalSeconds:0.0} s of run ({100 * cpu.TotalSeconds / Math.Max(wall.TotalSeconds, 0.001):0.0} % of one core)"),
-            ]);
+            ]) { Conditions = conditions };
+    }
+
+    /// <summary>The run's conditions for the report: the network plan, relay timing, each worker's CPU, bytes per
+    /// message type, stale blocks and the clocks' error bounds.</summary>
+    private RunConditions Conditions()
+    {
+        var settings = _experiment.NodeSettings;
+        return new RunConditions
+        {
+            Network = Reports.NetworkSummary.Of(_network),
+            Relay = settings.Relay == RelayTiming.Core
+                ? "core (Poisson rounds: mean 2 s to outbound peers, 5 s shared by inbound ones; blocks at once)"
+                : $"fixed trickle every {settings.TrickleInterval.TotalMilliseconds:0} ms (btcd's)",
+            WorkerLoad = [.. _reports.Values.OrderBy(r => r.Worker).Select(r => new WorkerLoad(r.Worker, _progress.NodesOf(r.Worker).Count, r.CpuSeconds, r.WallSeconds))],
+            MessageBytes = [.. _reports.Values.SelectMany(r => r.Messages ?? []).Select(m => new MessageBytes(m.Node, m.Command, m.Sent, m.Received))],
+            StaleBlocks = [.. _reports.Values.SelectMany(r => r.StaleBlocks ?? []).Distinct()],
+            ClockErrorBounds = _clocks.ErrorBounds(),
+        };
     }
 
     // ---- Membership --------------------------------------------------------------------------------------------------

@@ -26,7 +26,11 @@ public sealed record RunOutcome(
     IReadOnlyList<(int From, int To)> Edges,
     IReadOnlyDictionary<int, TimeSpan> ClockOffsets,
     IReadOnlyList<string> Notes,
-    IReadOnlyList<KeyValuePair<string, string>> Overhead);
+    IReadOnlyList<KeyValuePair<string, string>> Overhead)
+{
+    /// <summary>The network, relay timing, load and clocks the run had (the report's "Conditions").</summary>
+    public ActorNode.Lab.Reports.RunConditions Conditions { get; init; } = new();
+}
 
 /// <summary>How the coordinator ends a worker process for a kill-worker fault: SIGKILL when the runner started it,
 /// else the worker is asked to end itself at once.</summary>

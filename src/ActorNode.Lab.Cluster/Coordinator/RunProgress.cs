@@ -128,6 +128,14 @@ public sealed class RunProgress(int nodes, int workers)
             : $"every item reached all {expected.Count} live nodes, except {stranded} lost with their worker before any live node had them";
     }
 
+    /// <summary>The injected transactions that every node up now has, in injection order.</summary>
+    public IEnumerable<string> DeliveredTransactions()
+    {
+        var expected = ExpectedNodes();
+        return _order.Where(item => _injections[item].Kind == ItemKind.Transaction
+            && _reachedBy.TryGetValue(item, out var reached) && expected.All(reached.Contains));
+    }
+
     /// <summary>A transaction that spread while this node was churned out: a restarted node, like a restarted
     /// bitcoind or btcd, does not fetch the pools of its peers, so it never gets it and the run does not wait for it
     /// (blocks, which it syncs, are waited for).</summary>

@@ -13,8 +13,16 @@ public interface ILabMessage;
 /// name="ProcessId"/> lets the coordinator match it to the process it started.</summary>
 public sealed record WorkerHello(int Worker, int ProcessId) : ILabMessage;
 
-/// <summary>The nodes a worker hosts and their settings; answered with <see cref="NodesStarted"/>.</summary>
-public sealed record StartNodes(IReadOnlyList<int> Nodes, long TrickleIntervalMs, int MaxPeers) : ILabMessage;
+/// <summary>The nodes a worker hosts and their settings; answered with <see cref="NodesStarted"/>. <paramref
+/// name="Relay"/>: how their peers time transaction announcements (<paramref name="TrickleIntervalMs"/> with
+/// <see cref="RelayTiming.Fixed"/>). <paramref name="Access"/>: each node's access-link rates from the experiment's
+/// network (none listed: unlimited).</summary>
+public sealed record StartNodes(IReadOnlyList<int> Nodes, long TrickleIntervalMs, int MaxPeers,
+    RelayTiming Relay = RelayTiming.Core, IReadOnlyList<NodeAccess>? Access = null) : ILabMessage;
+
+/// <summary>A node's region in the experiment's network and its access link: upload and download in bit/s, null
+/// for unlimited (docs/lab.md "Network shaping").</summary>
+public sealed record NodeAccess(int Node, string Region, double? UploadBitsPerSecond, double? DownloadBitsPerSecond);
 
 /// <summary>Where each node of a worker listens for peers ("127.0.0.1:port").</summary>
 public sealed record NodesStarted(int Worker, IReadOnlyList<NodeEndpoint> Nodes) : ILabMessage;
@@ -24,7 +32,9 @@ public sealed record NodeEndpoint(int Node, string Endpoint);
 /// <summary>The topology's outbound links of a worker's nodes: From dials To (a permanent peer, redialled when lost).</summary>
 public sealed record LinkNodes(IReadOnlyList<NodeLink> Links) : ILabMessage;
 
-public sealed record NodeLink(int From, int To, string ToEndpoint);
+/// <summary>From dials To at <paramref name="ToEndpoint"/>; the link's one-way latency each way (the network plan's
+/// draw, 0: none), applied by From's side of the connection to what it sends and what it receives.</summary>
+public sealed record NodeLink(int From, int To, string ToEndpoint, double LatencyMs = 0);
 
 /// <summary>Asks a worker which lab nodes each of its nodes is connected to; answered with <see cref="LinkStatus"/>.</summary>
 public sealed record GetLinkStatus : ILabMessage
@@ -49,8 +59,13 @@ public sealed record ClockReply(int Worker, int Sequence, DateTimeOffset Sent, D
 /// <see cref="Injected"/>.</summary>
 public sealed record InjectTransaction(int Node, byte[] Transaction) : ILabMessage;
 
-/// <summary>Mine one block on <paramref name="Node"/>'s best block and let it spread; answered with <see cref="Injected"/>.</summary>
-public sealed record InjectBlock(int Node) : ILabMessage;
+/// <summary>Mine one block on <paramref name="Node"/>'s best block and let it spread; answered with <see cref="Injected"/>.
+/// <paramref name="TargetBytes"/> 0: the coinbase alone (as the lab mines by default). Otherwise the block is filled
+/// to about that many bytes: first with those of <paramref name="PoolTxids"/> the node's pool holds (transactions that
+/// every live node already has, so the block takes none out of a pool before it spread), then with lab transactions
+/// of mainnet sizes that no node has seen (<see cref="LabTransactions.Create(int, int, int)"/> with
+/// <paramref name="Seed"/> and indices of their own, from block <paramref name="Index"/>).</summary>
+public sealed record InjectBlock(int Node, int TargetBytes = 0, IReadOnlyList<string>? PoolTxids = null, int Seed = 0, int Index = 0) : ILabMessage;
 
 /// <summary>An item is in the network at <paramref name="Node"/> since <paramref name="At"/> (worker's clock), or why
 /// not (<paramref name="Error"/>).</summary>
@@ -88,11 +103,20 @@ public sealed record CollectReport : ILabMessage
     public static CollectReport Instance { get; } = new();
 }
 
-public sealed record WorkerReport(int Worker, IReadOnlyList<AnnouncementCount> Announcements, IReadOnlyList<NodeBytes> Traffic) : ILabMessage;
+/// <summary>A worker's final report. <paramref name="CpuSeconds"/> over <paramref name="WallSeconds"/>: its process's
+/// CPU time from the first clock probe (just before the run) to now. <paramref name="Messages"/>: bytes per message
+/// type per node, summed over the peers connected at the end. <paramref name="StaleBlocks"/>: hashes of the blocks
+/// its nodes hold off their best chain (getchaintips' other tips).</summary>
+public sealed record WorkerReport(int Worker, IReadOnlyList<AnnouncementCount> Announcements, IReadOnlyList<NodeBytes> Traffic,
+    double CpuSeconds = 0, double WallSeconds = 0, IReadOnlyList<NodeMessageBytes>? Messages = null,
+    IReadOnlyList<string>? StaleBlocks = null) : ILabMessage;
 
 public sealed record AnnouncementCount(int Node, string Item, int Count);
 
 public sealed record NodeBytes(int Node, long Sent, long Received);
+
+/// <summary>What node <paramref name="Node"/> sent and received of one message type (its command).</summary>
+public sealed record NodeMessageBytes(int Node, string Command, long Sent, long Received);
 
 /// <summary>The run is over: stop the nodes and leave the cluster (the worker process then exits).</summary>
 public sealed record EndRun(string Status) : ILabMessage;

@@ -17,7 +17,14 @@ namespace ActorNode.Lab.Cluster.Workers;
 /// fast redial, no bans at all and every address whitelisted (every lab node on a machine shares its address: one
 /// misbehaving node must not cut off its neighbours on the same worker, nor slow handshakes refuse them), and a user agent that names the lab
 /// node (BIP14 comment <c>(lab-node-17)</c>) so the others can tell who relayed what.</summary>
-internal sealed record LabNodeSettings(int Node, TimeSpan TrickleInterval, int MaxPeers, string DataDirectory, IPEndPoint Listen);
+internal sealed record LabNodeSettings(int Node, TimeSpan TrickleInterval, int MaxPeers, string DataDirectory, IPEndPoint Listen)
+{
+    /// <summary>The experiment's relay timing (Core's Poisson rounds by default).</summary>
+    public ActorNode.Connections.Inventory.RelayPolicy Relay { get; init; } = ActorNode.Connections.Inventory.RelayPolicy.CorePoisson;
+
+    /// <summary>Each connection's shaping (the experiment's network: latency per link, the node's access rates).</summary>
+    public Func<IPEndPoint, bool, ActorNode.P2P.Transport.Shaping.LinkShaper?>? LinkShaping { get; init; }
+}
 
 /// <summary>A running lab node's actors.</summary>
 internal sealed record LabNode(int Node, IActorRef AddrBook, IActorRef Sync, IActorRef Manager, IActorRef Observer)
@@ -59,7 +66,9 @@ internal sealed record LabNode(int Node, IActorRef AddrBook, IActorRef Sync, IAc
                 // Peers are a few hops away at most. Under load Akka.IO can lose a dial whose socket was reset before it
                 // completed (the connection actor dies without a CommandFailed): the timeout is what retries it.
                 DialTimeout = TimeSpan.FromSeconds(5),
+                Relay = settings.Relay,
                 TrickleInterval = settings.TrickleInterval,
+                LinkShaping = settings.LinkShaping,
                 UserAgent = UserAgentOf(settings.Node),
                 Bans = ActorNode.Connections.Bans.BanPolicy.Default with { Disabled = true },
                 // Every peer of a lab node is another lab node, many behind one address: trusted, so not held to the

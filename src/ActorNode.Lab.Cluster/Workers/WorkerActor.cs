@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using ActorNode.Lab.Cluster.Protocol;
+using ActorNode.Connections.Inventory;
 using ActorNode.Lab.Experiments;
 using ActorNode.P2P.Connections;
 using ActorNode.P2P.Node;
@@ -37,6 +38,9 @@ internal sealed class WorkerActor : ReceiveActor, IWithTimers
     private readonly HashSet<(int Node, string Item)> _reported = [];
     private readonly List<Sighting> _pending = [];
     private readonly Dictionary<int, (long Sent, long Received)> _earlierTraffic = [];
+    private readonly Dictionary<int, NodeShaping> _shaping = [];
+    /// <summary>The process's CPU time and the wall clock at the first clock probe (just before the run starts).</summary>
+    private (TimeSpan Cpu, DateTimeOffset At)? _runStart;
 
     public WorkerActor(int worker, IActorRef coordinator, string dataDirectory, IPAddress listen)
     {
@@ -51,7 +55,11 @@ internal sealed class WorkerActor : ReceiveActor, IWithTimers
         Receive<Status.Failure>(failure => _log.Error(failure.Cause, "Starting the nodes failed"));
         Receive<LinkNodes>(OnLinkNodes);
         Receive<GetLinkStatus>(_ => LinkStatusAsync([.. _nodes.Select(n => (n.Key, n.Value.Manager))]).PipeTo(Sender));
-        Receive<ClockProbe>(probe => Sender.Tell(new ClockReply(_worker, probe.Sequence, probe.Sent, DateTimeOffset.UtcNow)));
+        Receive<ClockProbe>(probe =>
+        {
+            Sender.Tell(new ClockReply(_worker, probe.Sequence, probe.Sent, DateTimeOffset.UtcNow));
+            _runStart ??= (Process.GetCurrentProcess().TotalProcessorTime, DateTimeOffset.UtcNow);
+        });
         Receive<InjectTransaction>(OnInjectTransaction);
         Receive<InjectBlock>(OnInjectBlock);
         Receive<Sighting>(OnSighting);
@@ -64,7 +72,8 @@ internal sealed class WorkerActor : ReceiveActor, IWithTimers
         Receive<CollectReport>(_ =>
         {
             FlushSightings();
-            CollectAsync([.. _nodes.Values], new Dictionary<int, (long, long)>(_earlierTraffic)).PipeTo(Sender);
+            var start = _runStart ?? (TimeSpan.Zero, DateTimeOffset.UtcNow);
+            CollectAsync([.. _nodes.Values], new Dictionary<int, (long, long)>(_earlierTraffic), start).PipeTo(Sender);
         });
         Receive<ExitNow>(_ =>
         {
@@ -114,14 +123,22 @@ internal sealed class WorkerActor : ReceiveActor, IWithTimers
             EndpointsAsync([.. _nodes.Select(n => (n.Key, n.Value.Manager))]).PipeTo(Sender);
             return;
         }
+        var access = (start.Access ?? []).ToDictionary(a => a.Node);
         foreach (int node in start.Nodes)
         {
+            var rates = access.GetValueOrDefault(node);
+            var shaping = _shaping[node] = new NodeShaping(rates?.UploadBitsPerSecond, rates?.DownloadBitsPerSecond);
             var settings = new LabNodeSettings(node, TimeSpan.FromMilliseconds(start.TrickleIntervalMs), start.MaxPeers,
-                Path.Combine(_dataDirectory, $"node-{node}"), new IPEndPoint(_listen, 0));
+                Path.Combine(_dataDirectory, $"node-{node}"), new IPEndPoint(_listen, 0))
+            {
+                Relay = start.Relay == RelayTiming.Core ? RelayPolicy.CorePoisson : RelayPolicy.FixedInterval,
+                LinkShaping = shaping.For,
+            };
             _settings[node] = settings;
             _nodes[node] = LabNode.Start(Context, settings, Self);
         }
-        _log.Info("Started nodes {Nodes}", NodeRanges.Format(start.Nodes));
+        _log.Info("Started nodes {Nodes} (relay {Relay}, {Shaped} with rate limits)", NodeRanges.Format(start.Nodes), start.Relay,
+            _shaping.Values.Count(s => s.Upload is not null || s.Download is not null));
         var replyTo = Sender;
         EndpointsAsync([.. start.Nodes.Select(n => (n, _nodes[n].Manager))]).ContinueWith(t => t.IsCompletedSuccessfully
                 ? new OwnEndpoints(t.Result, replyTo)
@@ -164,6 +181,8 @@ internal sealed class WorkerActor : ReceiveActor, IWithTimers
         {
             _links.Add(l);
             _endpoints[l.To] = l.ToEndpoint;
+            if (l.LatencyMs > 0 && _shaping.TryGetValue(l.From, out var shaping))
+                shaping.SetLatency(IPEndPoint.Parse(l.ToEndpoint), TimeSpan.FromMilliseconds(l.LatencyMs));
             if (_nodes.TryGetValue(l.From, out var node)) node.Manager.Tell(new AddNode(IPEndPoint.Parse(l.ToEndpoint), Permanent: true));
         }
     }
@@ -215,12 +234,70 @@ internal sealed class WorkerActor : ReceiveActor, IWithTimers
             return;
         }
         var at = DateTimeOffset.UtcNow;
+        if (inject.TargetBytes > 0)
+        {
+            FullBlockAsync(node.Sync, inject, at)
+                .ContinueWith(t => t.IsCompletedSuccessfully
+                    ? t.Result
+                    : new Injected(inject.Node, ItemKind.Block, "", at, "building the block failed: " + t.Exception?.GetBaseException().Message),
+                    TaskContinuationOptions.ExecuteSynchronously)
+                .PipeTo(Sender);
+            return;
+        }
         node.Sync.Ask<BlocksMined>(new MineBlocks(1, IncludePool: false), AskTimeout)
             .ContinueWith(t => t.IsCompletedSuccessfully && t.Result.Hashes.Count == 1
                 ? new Injected(inject.Node, ItemKind.Block, t.Result.Hashes[0].ToString(), at, null)
                 : new Injected(inject.Node, ItemKind.Block, "", at, t.IsCompletedSuccessfully ? t.Result.Error : t.Exception?.GetBaseException().Message),
                 TaskContinuationOptions.ExecuteSynchronously)
             .PipeTo(Sender);
+    }
+
+    /// <summary>The most a lab block holds: its transactions have no witness, so its weight is 4 × its size and
+    /// 4,000,000 (Core's MAX_BLOCK_WEIGHT) allows 1,000,000 bytes; this leaves room for the header and coinbase.</summary>
+    internal const int MaxBlockBytes = 999_000;
+
+    /// <summary>Mines a block of about <see cref="InjectBlock.TargetBytes"/> on the node's best block and submits it
+    /// (docs/lab.md "What is injected"): the listed pool transactions the node still holds, then unseen lab
+    /// transactions of mainnet sizes.</summary>
+    private static async Task<Injected> FullBlockAsync(IActorRef sync, InjectBlock inject, DateTimeOffset at)
+    {
+        int limit = Math.Min(inject.TargetBytes, MaxBlockBytes) - 250; // header, transaction count, coinbase
+        var transactions = new List<Transaction>();
+        int bytes = 0;
+        var fromPool = await Task.WhenAll((inject.PoolTxids ?? []).Select(txid =>
+            sync.Ask<TransactionAnswer>(new GetPoolTransaction(Hash256.Parse(txid)), AskTimeout)));
+        foreach (var tx in fromPool.Select(a => a.Transaction).OfType<Transaction>())
+        {
+            int size = tx.ToArray(WireEncoding.Base).Length;
+            if (bytes + size > limit) break;
+            transactions.Add(tx);
+            bytes += size;
+        }
+        transactions.AddRange(FillerTransactions(inject.Seed, inject.Index, limit - bytes));
+        var tips = await sync.Ask<ChainTips>(GetChainTips.Instance, AskTimeout);
+        var tip = tips.BestBlock;
+        uint time = (uint)Math.Max(DateTimeOffset.UtcNow.ToUnixTimeSeconds(), tip.MedianTimePast + 1L);
+        var block = ActorNode.Chain.Mining.BlockBuilder.Mine(ActorNode.Chain.ChainParams.Regtest, tip.Hash, tip.Height + 1, time,
+            tip.Header.Bits, transactions, tag: (uint)Random.Shared.Next(1, int.MaxValue));
+        var submitted = await sync.Ask<BlockSubmitted>(new SubmitBlock(block), AskTimeout);
+        return new Injected(inject.Node, ItemKind.Block, submitted.Hash.ToString(), at, submitted.Error);
+    }
+
+    /// <summary>Lab transactions of mainnet sizes (<see cref="MainnetTxSizes"/>) adding up to at most
+    /// <paramref name="bytes"/> (the last one sized to fill what is left, when that is at least the smallest), seeded
+    /// by the run's seed and the block's index; their indices are negative, so no injected transaction is among them.</summary>
+    internal static List<Transaction> FillerTransactions(int seed, int blockIndex, int bytes)
+    {
+        var random = new Random(unchecked(seed * 7_919 + blockIndex));
+        var filler = new List<Transaction>();
+        for (int k = 0; bytes >= LabTransactions.MinSize; k++)
+        {
+            int size = MainnetTxSizes.Draw(random);
+            if (size > bytes) size = bytes;
+            filler.Add(LabTransactions.Create(seed, -(blockIndex + 1) * 100_000 - k, Math.Min(size, LabTransactions.MaxSize)));
+            bytes -= size;
+        }
+        return filler;
     }
 
     // ---- Observing ------------------------------------------------------------------------------------------------------
@@ -239,23 +316,43 @@ internal sealed class WorkerActor : ReceiveActor, IWithTimers
         _pending.Clear();
     }
 
-    private async Task<WorkerReport> CollectAsync(IReadOnlyList<LabNode> running, Dictionary<int, (long Sent, long Received)> earlierTraffic)
+    private async Task<WorkerReport> CollectAsync(IReadOnlyList<LabNode> running, Dictionary<int, (long Sent, long Received)> earlierTraffic,
+        (TimeSpan Cpu, DateTimeOffset At) start)
     {
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - start.Cpu;
+        var wall = DateTimeOffset.UtcNow - start.At;
         // Every node at once: a worker with a hundred nodes answers in one round trip, not a hundred.
         var answers = await Task.WhenAll(running.Select(async node => (
             node.Node,
             Counts: await node.Observer.Ask<AnnouncementCounts>(GetAnnouncementCounts.Instance, AskTimeout),
-            Totals: await node.Manager.Ask<NetTotalsAnswer>(GetNetTotals.Instance, AskTimeout))));
+            Totals: await node.Manager.Ask<NetTotalsAnswer>(GetNetTotals.Instance, AskTimeout),
+            Peers: await node.Manager.Ask<PeerInfoList>(GetPeerInfo.Instance, AskTimeout),
+            Tips: await node.Sync.Ask<ChainTips>(GetChainTips.WithAllForks, AskTimeout))));
+        var messages = new List<NodeMessageBytes>();
+        foreach (var (id, _, _, peers, _) in answers)
+        {
+            var sent = new Dictionary<string, long>();
+            var received = new Dictionary<string, long>();
+            foreach (var peer in peers.Peers)
+            {
+                foreach (var (command, n) in peer.BytesSentPerMessage ?? new Dictionary<string, long>()) sent[command] = sent.GetValueOrDefault(command) + n;
+                foreach (var (command, n) in peer.BytesReceivedPerMessage ?? new Dictionary<string, long>()) received[command] = received.GetValueOrDefault(command) + n;
+            }
+            foreach (var command in sent.Keys.Union(received.Keys).Order(StringComparer.Ordinal))
+                messages.Add(new NodeMessageBytes(id, command, sent.GetValueOrDefault(command), received.GetValueOrDefault(command)));
+        }
+        var stale = answers.SelectMany(a => a.Tips.OtherTips).Where(t => t.HasData && !t.OnBestChain && t.Height > 0)
+            .Select(t => t.Hash.ToString()).Distinct().ToList();
         var announcements = answers.SelectMany(a => a.Counts.Counts).ToList();
         var traffic = new List<NodeBytes>();
-        foreach (var (id, _, totals) in answers)
+        foreach (var (id, _, totals, _, _) in answers)
         {
             var earlier = earlierTraffic.GetValueOrDefault(id);
             traffic.Add(new NodeBytes(id, earlier.Sent + totals.BytesSent, earlier.Received + totals.BytesReceived));
         }
         foreach (var (id, earlier) in earlierTraffic.Where(e => running.All(n => n.Node != e.Key)))
             traffic.Add(new NodeBytes(id, earlier.Sent, earlier.Received));
-        return new WorkerReport(_worker, announcements, traffic);
+        return new WorkerReport(_worker, announcements, traffic, cpu.TotalSeconds, wall.TotalSeconds, messages, stale);
     }
 
     // ---- Faults ---------------------------------------------------------------------------------------------------------

@@ -5,7 +5,11 @@ public abstract record PlannedEvent(TimeSpan At)
 {
     /// <summary>Inject the <paramref name="Index"/>-th item of its kind at <paramref name="Node"/> (null: a random
     /// node that is up at that moment).</summary>
-    public sealed record Inject(TimeSpan At, ItemKind Kind, int Index, int? Node) : PlannedEvent(At);
+    public sealed record Inject(TimeSpan At, ItemKind Kind, int Index, int? Node) : PlannedEvent(At)
+    {
+        /// <summary>How big the item is (the injection's <see cref="InjectionSpec.Size"/>).</summary>
+        public ItemSize Size { get; init; } = new ItemSize.Minimal();
+    }
 
     public sealed record KillWorker(TimeSpan At, int Worker) : PlannedEvent(At);
 
@@ -34,7 +38,7 @@ public static class RunPlan
             {
                 int index = counters.GetValueOrDefault(spec.Kind);
                 counters[spec.Kind] = index + 1;
-                events.Add(new PlannedEvent.Inject(spec.Start + spec.Interval * i, spec.Kind, index, spec.Node));
+                events.Add(new PlannedEvent.Inject(spec.Start + spec.Interval * i, spec.Kind, index, spec.Node) { Size = spec.Size });
             }
         }
         foreach (var fault in experiment.Faults)
@@ -68,4 +72,21 @@ public static class RunPlan
     /// <summary>The nodes <paramref name="worker"/> hosts.</summary>
     public static IReadOnlyList<int> NodesOf(int worker, int nodes, int workers) =>
         [.. Enumerable.Range(0, nodes).Where(n => WorkerOf(n, nodes, workers) == worker)];
+}
+
+/// <summary>The size of each injected item, from its <see cref="ItemSize"/>: the same seed and index give the same
+/// size.</summary>
+public static class ItemSizes
+{
+    /// <summary>The serialised size of transaction <paramref name="index"/>: the smallest lab transaction, one drawn
+    /// from <see cref="MainnetTxSizes"/> (seeded by run seed and index), or the exact size asked.</summary>
+    public static int TransactionBytes(ItemSize size, int seed, int index) => size switch
+    {
+        ItemSize.Mainnet => MainnetTxSizes.Draw(new Random(unchecked(seed * 1_000_003 + index))),
+        ItemSize.Bytes bytes => bytes.Count,
+        _ => LabTransactions.MinSize,
+    };
+
+    /// <summary>A block's target size: 0 (the coinbase alone) unless the file gives bytes.</summary>
+    public static int BlockBytes(ItemSize size) => size is ItemSize.Bytes bytes ? bytes.Count : 0;
 }

@@ -45,6 +45,14 @@ public sealed class NetworkPlan
         return counts;
     }
 
+    /// <summary>The plan of an experiment's run over its topology's links: its network table, drawn with a stream of
+    /// its seed of its own (so the topology's draws are the same with or without a network).</summary>
+    public static NetworkPlan For(Experiments.Experiment experiment, IEnumerable<(int From, int To)> links)
+    {
+        ArgumentNullException.ThrowIfNull(experiment);
+        return Build(experiment.Network, experiment.Nodes, links, unchecked(experiment.Seed * 31 + 7));
+    }
+
     public static NetworkPlan Build(RegionTable table, int nodes, IEnumerable<(int From, int To)> links, int seed)
     {
         ArgumentNullException.ThrowIfNull(table);

@@ -1,3 +1,4 @@
+using ActorNode.Lab.Analysis;
 using ActorNode.Lab.Experiments;
 
 namespace ActorNode.Lab.Reports;
@@ -18,6 +19,9 @@ public static class ReportWriter
     public const string ObservationsFile = "observations.jsonl";
     public const string SummaryFile = "summary.md";
     public const string HopsPicture = "hops";
+    public const string CoverageFile = "coverage.csv";
+    public const string BacklogFile = "backlog.csv";
+    public const string MessageBytesFile = "message-bytes.csv";
     public const string TopologyPicture = "topology";
 
     /// <exception cref="ArgumentException">The folder path is empty.</exception>
@@ -42,6 +46,10 @@ public static class ReportWriter
 
         Text(ExperimentFile, report.ExperimentText);
         Guard(full, ObservationsFile, () => AtomicFile.Write(Path.Combine(full, ObservationsFile), s => ObservationLog.Write(s, report)), files);
+
+        Text(CoverageFile, Csv.Coverage(LoadAnalysis.Coverage(report.Analysis)));
+        Text(BacklogFile, Csv.Backlog(LoadAnalysis.Backlog(report.Injections, report.Observations, SummaryMarkdown.ExpectedOf(report), report.Started, report.Ended)));
+        if (report.Conditions.MessageBytes.Count > 0) Text(MessageBytesFile, Csv.MessageBytes(report.Conditions.MessageBytes));
 
         var pictures = new List<Picture>();
         var errors = new List<string>();

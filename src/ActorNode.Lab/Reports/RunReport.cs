@@ -52,4 +52,10 @@ public sealed record RunReport
     /// <summary>The coordinator's own overhead, as named figures in the order to show them (e.g. "messages handled",
     /// "CPU time").</summary>
     public IReadOnlyList<KeyValuePair<string, string>> CoordinatorOverhead { get; init; } = [];
+
+    /// <summary>The nodes every item should reach (live at the end); null: every node not on a lost worker.</summary>
+    public IReadOnlySet<int>? ExpectedNodes { get; init; }
+
+    /// <summary>The network, relay timing, load and clocks of the run.</summary>
+    public RunConditions Conditions { get; init; } = new();
 }

@@ -53,6 +53,11 @@ internal static class SummaryMarkdown
         }
         md.AppendLine();
 
+        RenderPercentiles(md, analysis);
+        RenderConditions(md, report);
+        RenderKeepingUp(md, report);
+        RenderBlocksAndMessages(md, report);
+
         if (analysis.Items.Count > 0)
         {
             md.AppendLine("## Items").AppendLine();
@@ -117,10 +122,12 @@ internal static class SummaryMarkdown
         {
             md.AppendLine("Each worker's estimated clock offset from the coordinator (worker minus coordinator), subtracted "
                 + "from its nodes' observation times.").AppendLine();
-            md.AppendLine("| Worker | Offset (ms) |");
-            md.AppendLine("|---:|---:|");
+            md.AppendLine("Error bound: half the round trip of the probe the estimate comes from (NTP's); an offset within its "
+                + "bound is taken as 0.").AppendLine();
+            md.AppendLine("| Worker | Offset (ms) | Error bound (± ms) |");
+            md.AppendLine("|---:|---:|---:|");
             foreach (var (worker, offset) in report.ClockOffsets.OrderBy(o => o.Key))
-                md.AppendLine($"| {worker} | {Ms(offset)} |");
+                md.AppendLine($"| {worker} | {Ms(offset)} | {(report.Conditions.ClockErrorBounds.TryGetValue(worker, out var bound) ? bound.TotalMilliseconds.ToString("F3", Inv) : Never)} |");
         }
         md.AppendLine();
 
@@ -144,6 +151,93 @@ internal static class SummaryMarkdown
         foreach (var p in pictures)
             md.AppendLine().AppendLine($"![{Escape(p.Caption)}]({p.Name}.png)");
         return md.ToString();
+    }
+
+    private static void RenderPercentiles(StringBuilder md, RunAnalysis analysis)
+    {
+        var percentiles = LoadAnalysis.Percentiles(analysis);
+        if (percentiles.Count == 0) return;
+        md.AppendLine("## Percentiles by kind").AppendLine();
+        md.AppendLine("Median over items of the time from injection until X % of the expected nodes had the item "
+            + "(bitcoinstats' percentiles); `coverage.csv` holds the coverage-vs-time curve of each kind.").AppendLine();
+        md.Append("| Kind | Items |");
+        foreach (var p in LoadAnalysis.ReportedPercents) md.Append($" p{p.ToString(Inv)} (ms) |");
+        md.AppendLine().Append("|---|---:|").AppendLine(string.Concat(LoadAnalysis.ReportedPercents.Select(_ => "---:|")));
+        foreach (var k in percentiles)
+            md.AppendLine($"| {KindName(k.Kind)} | {k.Items} |" + string.Concat(k.Times.Select(t => $" {Ms(t.Median)} |")));
+        md.AppendLine();
+    }
+
+    private static void RenderConditions(StringBuilder md, RunReport report)
+    {
+        var c = report.Conditions;
+        if (c.Network is null && c.Relay is null) return;
+        md.AppendLine("## Conditions").AppendLine();
+        if (c.Relay is not null) md.AppendLine($"- Relay timing: {Escape(c.Relay)}");
+        if (c.Network is { } n)
+        {
+            md.AppendLine($"- Network: {Escape(n.Name)}; {n.Links} links, one-way latency min {Ms(n.MinLatency)}, median {Ms(n.MedianLatency)}, "
+                + $"mean {Ms(n.MeanLatency)}, p90 {Ms(n.P90Latency)}, max {Ms(n.MaxLatency)} ms").AppendLine();
+            md.AppendLine("| Region | Nodes | Upload (Mbit/s) | Download (Mbit/s) |");
+            md.AppendLine("|---|---:|---:|---:|");
+            foreach (var r in n.Regions)
+                md.AppendLine($"| {Escape(r.Region)} | {r.Nodes} | {Rate(r.UploadBitsPerSecond)} | {Rate(r.DownloadBitsPerSecond)} |");
+        }
+        md.AppendLine();
+    }
+
+    private static string Rate(double? bitsPerSecond) => bitsPerSecond is { } b ? (b / 1e6).ToString("0.##", Inv) : "unlimited";
+
+    private static void RenderKeepingUp(StringBuilder md, RunReport report)
+    {
+        if (report.Injections.Count == 0 && report.Conditions.WorkerLoad.Count == 0) return;
+        md.AppendLine("## Keeping up").AppendLine();
+        var backlog = LoadAnalysis.Backlog(report.Injections, report.Observations, ExpectedOf(report), report.Started, report.Ended);
+        md.AppendLine($"- Backlog (items injected and not yet at every live node, per second: `backlog.csv`): max {backlog.Max}, "
+            + $"mean {backlog.SecondQuarterMean.ToString("0.#", Inv)} over the second quarter of the injections and "
+            + $"{backlog.LastQuarterMean.ToString("0.#", Inv)} over the last: "
+            + (backlog.Growing ? "**growing: the cluster did not keep up** (its times measure the machine, not the network)" : "not growing"));
+        var load = report.Conditions.WorkerLoad;
+        if (load.Count > 0)
+        {
+            int nodes = load.Sum(l => l.Nodes);
+            double cpu = load.Sum(l => l.CpuSeconds);
+            double wall = load.Max(l => l.WallSeconds);
+            md.AppendLine($"- Worker CPU: {cpu.ToString("0.0", Inv)} s over {wall.ToString("0.0", Inv)} s, "
+                + $"{(nodes == 0 || wall <= 0 ? 0 : 1000 * cpu / wall / nodes).ToString("0.0", Inv)} ms of CPU per node per second "
+                + $"({Environment.ProcessorCount} cores on the coordinator's machine)").AppendLine();
+            md.AppendLine("| Worker | Nodes | CPU (s) | Wall (s) | Cores used | CPU per node (ms/s) |");
+            md.AppendLine("|---:|---:|---:|---:|---:|---:|");
+            foreach (var l in load)
+                md.AppendLine($"| {l.Worker} | {l.Nodes} | {l.CpuSeconds.ToString("0.0", Inv)} | {l.WallSeconds.ToString("0.0", Inv)} "
+                    + $"| {(l.WallSeconds <= 0 ? 0 : l.CpuSeconds / l.WallSeconds).ToString("0.00", Inv)} | {(1000 * l.CoreSharePerNode).ToString("0.0", Inv)} |");
+        }
+        md.AppendLine();
+    }
+
+    internal static IReadOnlySet<int> ExpectedOf(RunReport report) => report.ExpectedNodes
+        ?? Enumerable.Range(0, report.Nodes).Where(n => !report.WorkersLost.Any(w => w.Nodes.Contains(n))).ToHashSet();
+
+    private static void RenderBlocksAndMessages(StringBuilder md, RunReport report)
+    {
+        var c = report.Conditions;
+        int blocks = Count(report.Injections, ItemKind.Block);
+        if (blocks > 0)
+        {
+            md.AppendLine("## Forks").AppendLine();
+            md.AppendLine($"{Plural(c.StaleBlocks.Count, "stale block")} (held by some node off its best chain at the end) "
+                + $"of {Plural(blocks, "block")} injected.").AppendLine();
+        }
+        if (c.MessageBytes.Count == 0) return;
+        md.AppendLine("## Bytes per message type").AppendLine();
+        int nodes = c.MessageBytes.Select(m => m.Node).Distinct().Count();
+        md.AppendLine($"Summed over each node's peers connected at the end ({nodes} nodes; per node in `message-bytes.csv`).").AppendLine();
+        md.AppendLine("| Message | Sent total | Sent per node (mean) | Sent per node (max) | Received total |");
+        md.AppendLine("|---|---:|---:|---:|---:|");
+        foreach (var g in c.MessageBytes.GroupBy(m => m.Command).OrderByDescending(g => g.Sum(m => m.Sent)))
+            md.AppendLine($"| {Escape(g.Key)} | {g.Sum(m => m.Sent).ToString(Inv)} | {((double)g.Sum(m => m.Sent) / nodes).ToString("F0", Inv)} "
+                + $"| {g.Max(m => m.Sent).ToString(Inv)} | {g.Sum(m => m.Received).ToString(Inv)} |");
+        md.AppendLine();
     }
 
     internal static SortedDictionary<int, int> HopCounts(IEnumerable<int> hops)

@@ -17,7 +17,7 @@ public sealed class ReportWriterTests : IDisposable
 
     private static readonly string[] AllFiles =
     [
-        "experiment.conf", "observations.jsonl", "summary.md",
+        "experiment.conf", "observations.jsonl", "summary.md", "coverage.csv", "backlog.csv",
         "cdf-transactions.png", "cdf-transactions.svg", "cdf-blocks.png", "cdf-blocks.svg",
         "hops.png", "hops.svg", "topology.png", "topology.svg",
     ];
@@ -87,8 +87,12 @@ public sealed class ReportWriterTests : IDisposable
         Assert.Contains("| received | 5800 | 967 | 2500 | 1 |", lines);
         // Lost worker, with the pipe in its reason escaped so the table holds.
         Assert.Contains("| 1 | 2025-03-01T12:00:05.000+00:00 | 5000.0 | killed \\| by fault | 3, 4, 5 |", lines);
-        Assert.Contains("| 0 | -1.5 |", lines);
-        Assert.Contains("| 1 | 3.5 |", lines);
+        Assert.Contains("| 0 | -1.5 | — |", lines);
+        Assert.Contains("| 1 | 3.5 | — |", lines);
+        // Per kind p50/75/90/95/99: the block's 6 nodes, p90 and up the 6th (120 ms).
+        Assert.Contains("| Kind | Items | p50 (ms) | p75 (ms) | p90 (ms) | p95 (ms) | p99 (ms) |", lines);
+        Assert.Contains(lines, l => l.StartsWith("| block | 1 | 50.0 |", StringComparison.Ordinal) && l.EndsWith("| 120.0 | 120.0 | 120.0 |", StringComparison.Ordinal));
+        Assert.Contains("## Keeping up", md);
         Assert.Contains("| messages handled | 1234 |", lines);
         Assert.Contains("[PNG](cdf-transactions.png), [SVG](cdf-transactions.svg)", md);
         Assert.Contains("[PNG](cdf-blocks.png)", md);
@@ -132,7 +136,7 @@ public sealed class ReportWriterTests : IDisposable
         var written = ReportWriter.Write(folder, empty);
 
         Assert.Equal(
-            new[] { "experiment.conf", "observations.jsonl", "summary.md", "topology.png", "topology.svg" }.Order(),
+            new[] { "experiment.conf", "observations.jsonl", "summary.md", "coverage.csv", "backlog.csv", "topology.png", "topology.svg" }.Order(),
             Directory.GetFiles(folder).Select(Path.GetFileName).Order()!);
         Assert.Empty(written.PictureErrors);
         var md = File.ReadAllText(Path.Combine(folder, "summary.md"));
