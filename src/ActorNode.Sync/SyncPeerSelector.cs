@@ -116,6 +116,16 @@ public sealed class SyncPeerSelector
         return !witnessRequired || (services & ServiceFlags.Witness) != 0;
     }
 
+    /// <summary>Whether a <c>getheaders</c> to <paramref name="peerId"/> owes us an answer, so that its response
+    /// deadline (btcd's 90 s <c>stallResponseTimeout</c> × 3) should be armed: the peer is our headers-sync peer, or
+    /// it claimed (start height or an announcement) a chain longer than our best header. btcd (server.go
+    /// <c>OnGetHeaders</c>: "ignore getheaders requests if not in sync") and Core (net_processing: "Ignoring
+    /// getheaders from peer while in IBD") answer nothing while they are not current, and a peer behind us that just
+    /// connected is exactly such a peer, so a one-off <c>getheaders</c> to anyone else is a question it may ignore
+    /// (issue 16).</summary>
+    public bool OwesHeadersAnswer(long peerId) =>
+        peerId == SyncPeer || (_peers.TryGetValue(peerId, out var peer) && peer.Height > BestHeaderHeight);
+
     /// <summary>A peer finished its handshake (btcd handleNewPeerMsg): remembered, and a sync starts if none runs.</summary>
     public SyncPeerChange? PeerConnected(long peerId, ServiceFlags services, int startHeight)
     {

@@ -16,9 +16,12 @@ public sealed class ResponseDeadlines
 
     public int Count => _deadlines.Count;
 
-    /// <summary>Notes a request we sent.</summary>
-    public void Sent(string command, DateTimeOffset now)
+    /// <summary>Notes a request we sent. <paramref name="answerOwed"/> false: the peer may rightly ignore it (a
+    /// <c>getheaders</c> to a peer that is behind: btcd and Core answer none while not current), so no deadline is
+    /// armed and a deadline already running for an earlier request is left as it was.</summary>
+    public void Sent(string command, DateTimeOffset now, bool answerOwed = true)
     {
+        if (!answerOwed) return;
         switch (command)
         {
             case "getdata":

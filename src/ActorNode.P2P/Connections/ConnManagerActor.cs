@@ -403,6 +403,8 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
             StartHeight = _bestHeight,
             TrickleInterval = _settings.TrickleInterval,
             HandshakeTimeout = _settings.HandshakeTimeout,
+            PingInterval = _settings.PingInterval,
+            PingTimeout = _settings.PingTimeout,
             // Every connection is opened in pull mode: a peer's reads are paced by its actor (TcpTransport).
             Transport = _settings.Transport with { PullMode = true },
         };

@@ -46,5 +46,9 @@ public sealed record ConnManagerSettings
     /// <summary>How often queued transaction announcements go out (btcd trickle, 10 s); zero or less: at once.</summary>
     public TimeSpan TrickleInterval { get; init; } = TimeSpan.FromSeconds(10);
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>Each peer's ping interval (btcd pingInterval, 2 minutes).</summary>
+    public TimeSpan PingInterval { get; init; } = TimeSpan.FromMinutes(2);
+    /// <summary>How long a ping may go unanswered (Core TIMEOUT_INTERVAL, 20 minutes).</summary>
+    public TimeSpan PingTimeout { get; init; } = TimeSpan.FromMinutes(20);
     public TransportOptions Transport { get; init; } = TransportOptions.Default;
 }

@@ -27,6 +27,7 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
 {
     private const string HandshakeTimer = "handshake";
     private const string PingTimer = "ping";
+    private const string PingTimeoutTimer = "ping-timeout";
     private const string CheckTimer = "check";
     private const string TrickleTimer = "trickle";
     private const string StopTimer = "stop";
@@ -143,7 +144,7 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
 
     private void Ready()
     {
-        Receive<SendToPeer>(send => Send(send.Message));
+        Receive<SendToPeer>(send => Send(send.Message, answerOwed: send.AnswerOwed));
         Receive<AnnounceInventory>(announce => Announce(announce.Item));
         Receive<AnnounceBlock>(announce => AnnounceNewBlock(announce.Header));
         Receive<AnnounceTransaction>(AnnounceTx);
@@ -151,7 +152,15 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
         Receive<AnnouncePoolTransactions>(m => AnnouncePool(m.Transactions));
         Receive<SendAddresses>(m => SendAddressList(m.Addresses));
         Receive<AddrBook.AddressesForPeer>(m => SendAddressList(m.Addresses)); // the answer to its getaddr
-        Receive<PingTick>(_ => SendPing());
+        Receive<PingTick>(_ =>
+        {
+            if (_pingNonce is null) SendPing(); // Core: no new ping while one is unanswered
+        });
+        Receive<PingTimedOut>(_ =>
+        {
+            if (_pingNonce is not null)
+                Misbehaved(PeerFault.PingTimeout, null, $"ping timeout: no pong in {_settings.PingTimeout.TotalSeconds:0.#} s");
+        });
         Receive<PingNow>(_ => SendPing());
         Receive<CheckTick>(_ => CheckDeadlines());
         Receive<TrickleTick>(_ =>
@@ -283,6 +292,7 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
                 {
                     _pingTime = Now - sent;
                     _pingNonce = null;
+                    Timers.Cancel(PingTimeoutTimer);
                     _manager.Tell(new PingMeasured(Id, _pingTime.Value));
                 }
                 break;
@@ -484,6 +494,7 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
         _pingNonce = nonce;
         _pingSentAt = Now;
         Send(new PingMessage(nonce));
+        Timers.StartSingleTimer(PingTimeoutTimer, PingTimedOut.Instance, _settings.PingTimeout);
     }
 
     private void CheckDeadlines()
@@ -497,7 +508,7 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
 
     // ---- Output and endings --------------------------------------------------------------------------------------
 
-    private void Send(IWireMessage message, SendPriority priority = SendPriority.Normal)
+    private void Send(IWireMessage message, SendPriority priority = SendPriority.Normal, bool answerOwed = true)
     {
         if (_closeReason is not null && priority != SendPriority.High) return;
         byte[] frame;
@@ -516,7 +527,7 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
             _bytesSent += frame.Length;
             Count(ref _sentPerCommand, message, frame.Length);
             _lastSend = Now;
-            _deadlines.Sent(message.Command, Now);
+            _deadlines.Sent(message.Command, Now, answerOwed);
         }
     }
 
@@ -540,6 +551,7 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
         _closeReason = reason;
         _log.Debug("Disconnecting peer {PeerId} {Remote}: {Reason}", Id, _settings.Remote, reason);
         Timers.Cancel(PingTimer);
+        Timers.Cancel(PingTimeoutTimer);
         Timers.Cancel(CheckTimer);
         Timers.Cancel(TrickleTimer);
         Timers.Cancel(HandshakeTimer);
@@ -580,6 +592,11 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
     private sealed record PingTick
     {
         public static readonly PingTick Instance = new();
+    }
+
+    private sealed record PingTimedOut
+    {
+        public static readonly PingTimedOut Instance = new();
     }
 
     private sealed record CheckTick

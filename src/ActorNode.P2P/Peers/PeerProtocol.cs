@@ -8,8 +8,10 @@ namespace ActorNode.P2P.Peers;
 
 // ---- Asked of a PeerActor ----------------------------------------------------------------------------------------
 
-/// <summary>Write a message to the peer (in order, behind anything queued).</summary>
-public sealed record SendToPeer(IWireMessage Message);
+/// <summary>Write a message to the peer (in order, behind anything queued). <paramref name="AnswerOwed"/> false: a
+/// request the peer may rightly ignore (a <c>getheaders</c> to a peer that is not our sync peer and claims no longer
+/// chain): its response deadline is not armed, so it lapses unanswered without a disconnect or a score.</summary>
+public sealed record SendToPeer(IWireMessage Message, bool AnswerOwed = true);
 
 /// <summary>Announce inventory to the peer unless it already knows it: blocks at once, transactions on the next
 /// trickle tick (btcd QueueInventory).</summary>
@@ -117,6 +119,8 @@ public enum PeerFault
     Stalled,
     /// <summary>Nothing received for the idle timeout.</summary>
     Idle,
+    /// <summary>A ping unanswered for the ping timeout (Core "ping timeout").</summary>
+    PingTimeout,
     /// <summary>The handshake did not finish within its deadline.</summary>
     HandshakeTimeout,
     /// <summary>The peer does not drain what we send.</summary>

@@ -26,6 +26,9 @@ public sealed record PeerSettings
 
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(30);
     public TimeSpan PingInterval { get; init; } = TimeSpan.FromMinutes(2);
+    /// <summary>How long a ping may go unanswered before the peer is dropped (Core TIMEOUT_INTERVAL, 20 minutes;
+    /// btcd has none, only the idle timeout). No new periodic ping is sent while one is unanswered (Core).</summary>
+    public TimeSpan PingTimeout { get; init; } = TimeSpan.FromMinutes(20);
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(5);
     public TimeSpan StallTickInterval { get; init; } = TimeSpan.FromSeconds(15);
     /// <summary>How often queued transaction announcements go out (btcd trickle, 10 s); zero or less: at once.</summary>

@@ -143,9 +143,11 @@ public sealed partial class SyncActor : ReceiveActor, IWithTimers
         Apply(change);
         // Core: when our best header is recent (we are not in the initial download), ask every new peer for headers
         // once, so a peer that got ahead while its handshake ran (and missed our announcement) is found.
+        // A peer that is neither our sync peer nor claims a longer chain may ignore it (btcd and Core do while not
+        // current): no answer is owed, so no deadline is armed and an unanswered one lapses (issue 16).
         if (change?.NewSyncPeer != peer.Id && peer.CanServeBlocks
             && Now - DateTimeOffset.FromUnixTimeSeconds(_chain.BestHeader.Timestamp) < RecentTip)
-            SendGetHeaders(peer, _chain.Headers.GetLocator());
+            SendGetHeaders(peer, _chain.Headers.GetLocator(), answerOwed: _selector.OwesHeadersAnswer(peer.Id));
         RequestBlocks(peer);
     }
 
@@ -171,10 +173,12 @@ public sealed partial class SyncActor : ReceiveActor, IWithTimers
         if (change.NewSyncPeer is { } id && _peers.TryGetValue(id, out var next)) SendGetHeaders(next, _chain.Headers.GetLocator());
     }
 
-    private void SendGetHeaders(SyncPeer peer, IReadOnlyList<Hash256> locator, Hash256 stop = default)
+    /// <summary>Asks <paramref name="peer"/> for headers. <paramref name="answerOwed"/> false: the peer's actor
+    /// arms no response deadline for it.</summary>
+    private void SendGetHeaders(SyncPeer peer, IReadOnlyList<Hash256> locator, Hash256 stop = default, bool answerOwed = true)
     {
         peer.HeadersRequested++;
-        peer.Actor.Tell(new SendToPeer(new GetHeadersMessage(ProtocolVersion.Current, [.. locator], stop)));
+        peer.Actor.Tell(new SendToPeer(new GetHeadersMessage(ProtocolVersion.Current, [.. locator], stop), answerOwed));
     }
 
     // ---- Peer messages ----------------------------------------------------------------------------------------------

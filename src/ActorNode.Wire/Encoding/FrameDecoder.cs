@@ -3,7 +3,7 @@ using ActorNode.Wire.Messages;
 namespace ActorNode.Wire.Encoding;
 
 /// <summary>Turns a byte stream, cut into chunks of any size (down to one byte), into whole messages.
-/// <para>The header is checked (magic, 4,000,000-byte limit, the command's own maximum and version gate) as soon as
+/// <para>The header is checked (magic first, then command, 4,000,000-byte limit, the command's own maximum and version gate) as soon as
 /// its 24 bytes are in, before any body byte is awaited. Body buffers grow only as bytes arrive (to at most four times
 /// what has arrived), so a header that claims 4 MB followed by 10 bytes costs a few dozen bytes. Messages that keep zero-copy slices
 /// of their payload (blocks, transactions) get a buffer of their own; the others are decoded from one reused
@@ -106,10 +106,8 @@ public sealed class FrameDecoder
     {
         try
         {
-            _current = FrameHeader.Parse(_header);
-            if (_current.Magic != _magic)
-                throw new WireException(WireError.BadMagic,
-                    $"frame magic 0x{_current.Magic:x8} is not this network's 0x{_magic:x8}");
+            // The magic first: a stream that is not this network's v1 framing is BadMagic, not InvalidCommand.
+            _current = FrameHeader.Parse(_header, _magic);
             if (_current.PayloadLength > WireLimits.MaxProtocolMessageLength)
                 throw new WireException(WireError.Oversized,
                     $"{_current.Command}: declared payload of {_current.PayloadLength} bytes exceeds the protocol limit of {WireLimits.MaxProtocolMessageLength}");

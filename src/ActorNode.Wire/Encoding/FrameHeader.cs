@@ -8,8 +8,23 @@ public readonly record struct FrameHeader(uint Magic, string Command, uint Paylo
 {
     public const int Size = WireLimits.MessageHeaderSize;
 
-    /// <summary>Parses a header. Throws <see cref="WireException"/> (InvalidCommand) for a command that is not
-    /// printable ASCII padded with NULs only, as Bitcoin Core requires.</summary>
+    /// <summary>Parses the header of a frame of the network whose magic is <paramref name="expectedMagic"/>. The
+    /// magic is compared first, before any other field is read, as Bitcoin Core's <c>V1Transport::readHeader</c>
+    /// does: bytes that are not a frame of this network at all (another network's frames, a BIP324 initiator's
+    /// 64-byte ellswift key, an HTTP request) are <see cref="WireError.BadMagic"/>, whatever their command bytes
+    /// hold. Then throws as <see cref="Parse(ReadOnlySpan{byte})"/>.</summary>
+    public static FrameHeader Parse(ReadOnlySpan<byte> header, uint expectedMagic)
+    {
+        uint magic = BinaryPrimitives.ReadUInt32LittleEndian(header);
+        if (magic != expectedMagic)
+            throw new WireException(WireError.BadMagic,
+                $"frame magic 0x{magic:x8} is not this network's 0x{expectedMagic:x8}");
+        return Parse(header);
+    }
+
+    /// <summary>Parses a header of any network. Throws <see cref="WireException"/> (InvalidCommand) for a command
+    /// that is not printable ASCII padded with NULs only, as Bitcoin Core requires. A reader of one network's
+    /// stream uses <see cref="Parse(ReadOnlySpan{byte}, uint)"/>, which checks the magic first.</summary>
     public static FrameHeader Parse(ReadOnlySpan<byte> header)
     {
         uint magic = BinaryPrimitives.ReadUInt32LittleEndian(header);

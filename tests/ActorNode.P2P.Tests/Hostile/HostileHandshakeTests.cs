@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Text;
 using ActorNode.Chain;
 using ActorNode.P2P.Connections;
 using ActorNode.Wire;
@@ -44,9 +43,10 @@ public sealed class HostileHandshakeTests(Xunit.Abstractions.ITestOutputHelper o
     {
         var node = await StartNodeAsync();
         var honest = await HonestPeerAsync(node);
-        // An HTTP request where a frame header should be: its "command" holds a carriage return (InvalidCommand,
-        // 25 transient points per connection; five within seconds exceed 100).
-        var garbage = Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: */*\r\n\r\n");
+        // A frame of this network whose command holds a carriage return (InvalidCommand, 25 transient points per
+        // connection; five within seconds exceed 100). Bytes without this network's magic (an HTTP request, a BIP324
+        // key) are BadMagic instead: V2InitiatorTests.
+        var garbage = RawFrames.Frame("pi\rng", new byte[8]);
 
         await RepeatUntilBannedAsync(node, 5, async () => Assert.Empty(await AttackAsync(node, garbage)));
 
