@@ -4,6 +4,8 @@ using ActorNode.Connections.Handshake;
 using ActorNode.Connections.Inventory;
 using ActorNode.Connections.Stall;
 using ActorNode.P2P.Transport;
+using ActorNode.V2Transport;
+using ActorNode.V2Transport.Framing;
 using ActorNode.Wire;
 using ActorNode.Wire.Encoding;
 using ActorNode.Wire.Messages;
@@ -17,7 +19,8 @@ namespace ActorNode.P2P.Peers;
 /// 30-second deadline, then dispatch of every message to the actor that owns it, ping every 2 minutes with RTT,
 /// the 5-minute idle timeout, response deadlines (stall detection), known inventory and trickled announcements.
 /// <para>btcd's goroutines become timers and messages: inHandler is <see cref="OnReceived"/> with a
-/// <see cref="FrameDecoder"/>; outHandler and queueHandler are the <see cref="TcpTransport"/>'s bounded queue;
+/// <see cref="IMessageFramer"/> (v1 frames, a BIP324 v2 session, or inbound detection of either; docs/v2transport.md);
+/// outHandler and queueHandler are the <see cref="TcpTransport"/>'s bounded queue;
 /// pingHandler, stallHandler and the trickle ticker are timers. All Akka.IO traffic goes through the transport,
 /// so tests pass a probe as the connection.</para>
 /// <para>A faulty peer stops only this actor. Codec errors and protocol violations are reported to the connection
@@ -39,8 +42,9 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
     private readonly IActorRef _sync;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
-    private readonly FrameDecoder _decoder;
-    private readonly MessageEncoder _encoder;
+    /// <summary>v1 frames or a BIP324 session (outbound v2: initiator; inbound with v2 on: detects v1 from the
+    /// first 16 bytes, else responder). Everything above it sees whole messages either way.</summary>
+    private readonly IMessageFramer _framer;
     private readonly PeerHandshake _handshake;
     private readonly KnownInventory _known = new();
     private readonly InventoryTrickle _trickle;
@@ -83,8 +87,10 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
         _connection = connection;
         _manager = manager;
         _sync = sync;
-        _decoder = new FrameDecoder(settings.Magic, new WireContext(settings.ProtocolVersion));
-        _encoder = new MessageEncoder(settings.Magic);
+        var context = new WireContext(settings.ProtocolVersion);
+        _framer = !settings.V2Transport ? new V1Framer(settings.Magic, context)
+            : settings.Inbound ? new InboundFramer(settings.Magic, context, RandomNumberGenerator.Create())
+            : new V2Framer(V2Role.Initiator, settings.Magic, context, RandomNumberGenerator.Create());
         _sendContext = new WireContext(settings.ProtocolVersion);
         _trickle = new InventoryTrickle(_known);
         _handshake = new PeerHandshake(settings.Inbound, OurVersion());
@@ -117,15 +123,21 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
     protected override void PreStart()
     {
         _transport = new TcpTransport(Context, _connection, Timers, this, _settings.Transport);
+        // The deadline covers the v2 key exchange and an inbound peer's v1/v2 detection too.
         Timers.StartSingleTimer(HandshakeTimer, HandshakeDeadline.Instance, _settings.HandshakeTimeout);
+        SendFramerOutput(); // a v2 initiator's key and garbage go first
         Apply(_handshake.Start());
     }
 
     protected override void PostStop()
     {
         _transport.Abort();
+        _framer.Dispose();
+        // Core V2Transport::ShouldReconnectV1: we dialled v2, sent at least a v1 header's worth, received nothing.
+        bool reconnectV1 = ActorNode.Connections.Peers.V2Fallback.ShouldReconnectV1(_settings.Inbound,
+            _framer.Protocol == TransportProtocol.V2, _ready is not null, _bytesReceived, _bytesSent);
         _manager.Tell(new PeerGone(Id, _settings.Remote, _settings.Inbound, _closeReason ?? "stopped", _ready is not null,
-            _bytesSent, _bytesReceived));
+            _bytesSent, _bytesReceived, reconnectV1));
     }
 
     // ---- Behaviours ----------------------------------------------------------------------------------------------
@@ -197,18 +209,47 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
         _bytesReceived += data.Length;
         try
         {
-            while (_closeReason is null && _decoder.TryRead(ref data, out var message))
+            while (_closeReason is null && _framer.TryRead(ref data, out var message))
             {
                 _lastReceive = Now;
                 _receivedMessage = true;
-                Count(ref _receivedPerCommand, message, _decoder.LastFrameLength);
+                Count(ref _receivedPerCommand, message, _framer.LastFrameLength);
                 if (_ready is null) Apply(_handshake.Receive(message));
                 else Dispatch(message);
             }
+            if (_closeReason is null) SendFramerOutput();
         }
         catch (WireException e)
         {
             Misbehaved(PeerFault.Codec, e.Reason, e.Message);
+        }
+        catch (V2TransportException e)
+        {
+            // A broken BIP324 stream has no boundary to resync on: disconnect, scored as the v1 fault it resembles.
+            Misbehaved(PeerFault.Codec, V2Penalty(e.Reason), $"BIP324 {e.Reason}: {e.Message}");
+        }
+    }
+
+    /// <summary>The v1 codec error a v2 failure is scored as (docs/v2transport.md): no terminator in 4,111 bytes
+    /// is a peer of another network or no v2 peer at all, like a frame of another network's magic (10 transient
+    /// points); a packet that does not authenticate is corruption or tampering, like a bad checksum; a length beyond
+    /// the limit is an oversized message (25 each).</summary>
+    internal static WireError V2Penalty(V2Error error) => error switch
+    {
+        V2Error.MissingGarbageTerminator => WireError.BadMagic,
+        V2Error.PacketTooLarge => WireError.Oversized,
+        _ => WireError.BadChecksum,
+    };
+
+    /// <summary>Writes what the framer needs written by itself: a v2 handshake's key, garbage, terminator and
+    /// version packet, and messages queued until the handshake allowed encrypting them.</summary>
+    private void SendFramerOutput()
+    {
+        if (_framer.TakeOutput() is not { Length: > 0 } bytes) return;
+        if (_transport.Send(bytes, SendPriority.High) == SendResult.Accepted)
+        {
+            _bytesSent += bytes.Length;
+            _lastSend = Now;
         }
     }
 
@@ -262,7 +303,7 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
         _lastBlockHeight = result.Remote.StartHeight;
         var encoding = result.Witness ? WireEncoding.Witness : WireEncoding.Base;
         _sendContext = new WireContext(result.NegotiatedVersion, encoding);
-        _decoder.Context = _sendContext;
+        _framer.Context = _sendContext;
         Timers.Cancel(HandshakeTimer);
         Timers.StartPeriodicTimer(PingTimer, PingTick.Instance, _settings.PingInterval);
         Timers.StartPeriodicTimer(CheckTimer, CheckTick.Instance, _settings.StallTickInterval);
@@ -514,12 +555,19 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
         byte[] frame;
         try
         {
-            frame = _encoder.Encode(message, _sendContext);
+            frame = _framer.Encode(message, _sendContext);
         }
         catch (WireException e)
         {
             // Ours to fix, not the peer's: a message this peer cannot take at its version, or over a limit.
             _log.Warning("Not sending {Command} to peer {PeerId}: {Error}", message.Command, Id, e.Message);
+            return;
+        }
+        if (frame.Length == 0)
+        {
+            // A v2 initiator's version before the responder's key: queued in the framer, written with the handshake.
+            Count(ref _sentPerCommand, message, 0);
+            _deadlines.Sent(message.Command, Now, answerOwed);
             return;
         }
         if (_transport.Send(frame, priority) == SendResult.Accepted)
@@ -581,7 +629,15 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
             LastAnnouncedBlock: _lastAnnouncedBlock,
             BytesSentPerMessage: _sentPerCommand is null ? null : new Dictionary<string, long>(_sentPerCommand),
             BytesReceivedPerMessage: _receivedPerCommand is null ? null : new Dictionary<string, long>(_receivedPerCommand),
-            SendQueueFrames: _transport.QueuedFrames, SendQueueBytes: _transport.QueuedBytes);
+            SendQueueFrames: _transport.QueuedFrames, SendQueueBytes: _transport.QueuedBytes,
+            V2Connection: _framer.Protocol == TransportProtocol.V2,
+            TransportProtocolType: _framer.Protocol switch
+            {
+                TransportProtocol.V2 => "v2",
+                TransportProtocol.Detecting => "detecting",
+                _ => "v1",
+            },
+            SessionId: _framer.SessionId is { } id ? Convert.ToHexStringLower(id) : "");
     }
 
     private sealed record HandshakeDeadline
