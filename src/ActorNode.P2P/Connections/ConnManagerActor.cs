@@ -39,6 +39,8 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
     private readonly BanScoreTable _scores;
     private readonly BanListFile? _banFile;
     private readonly InboundAdmission _admission = new();
+    /// <summary>BIP324: which outbound connections start v2, and the one-off v1 reconnection (Core).</summary>
+    private readonly V2Fallback _v2;
     private int _bestHeight; // our best block height, the start_height of our version messages
     /// <summary>Core's addr rate limit, per peer, deciding what we relay (the address book applies its own, with the
     /// same parameters, to what it stores).</summary>
@@ -74,6 +76,7 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
         _bans = new BanList(_whitelist, defaultDuration: settings.Bans.Duration);
         _scores = new BanScoreTable(settings.Bans, _whitelist);
         _banFile = settings.DataDirectory is null ? null : BanListFile.InDirectory(settings.DataDirectory);
+        _v2 = new V2Fallback(settings.V2Transport);
         Starting();
     }
 
@@ -389,6 +392,14 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
         long id = ++_nextPeerId;
         ulong nonce = BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8));
         _ourNonces.Add(nonce);
+        var request = requestId is { } dialled ? _requests.Find(dialled) : null;
+        // Inbound with v2 on: detect v1 or run the responder. Outbound: v2 as Core chooses (V2Fallback.UseV2).
+        bool v2 = inbound
+            ? _settings.V2Transport
+            : _v2.UseV2(Normalize(request?.Address ?? remote), request?.Permanent ?? false,
+                requestId is { } r && _bookAddress.TryGetValue(r, out var book) ? book.Services : null);
+        var services = _settings.PeerBloomFilters ? _settings.Services | ServiceFlags.Bloom : _settings.Services & ~ServiceFlags.Bloom;
+        services = _settings.V2Transport ? services | ServiceFlags.P2PV2 : services & ~ServiceFlags.P2PV2;
         var settings = new PeerSettings
         {
             PeerId = id,
@@ -397,7 +408,8 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
             Inbound = inbound,
             Magic = _settings.Chain.Magic,
             Nonce = nonce,
-            Services = _settings.PeerBloomFilters ? _settings.Services | ServiceFlags.Bloom : _settings.Services & ~ServiceFlags.Bloom,
+            Services = services,
+            V2Transport = v2,
             UserAgent = _settings.UserAgent,
             RelayTransactions = !_settings.BlocksOnly,
             StartHeight = _bestHeight,
@@ -412,6 +424,7 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
         Context.Watch(actor);
         var entry = new PeerEntry(id, actor, remote, inbound, requestId, nonce)
         {
+            TriedV2 = v2 && !inbound,
             ConnectedAt = Now,
             NoBan = _whitelist.Contains(remote.Address),
         };
@@ -725,7 +738,9 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
     private void OnPeerGone(PeerGone gone)
     {
         CountGoneBytes(gone);
-        if (_peers.TryGetValue(gone.PeerId, out var peer)) peer.GoneReason = gone.Reason;
+        if (!_peers.TryGetValue(gone.PeerId, out var peer)) return;
+        peer.GoneReason = gone.Reason;
+        peer.ReconnectV1 = peer.TriedV2 && gone.ReconnectV1;
     }
 
     /// <summary>btcd handleDonePeerMsg: forget the peer; outbound requests are redialled (permanent) or replaced.</summary>
@@ -745,6 +760,7 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
         if (peer.Ready) _sync.Tell(new PeerGone(peer.Id, peer.Remote, peer.Inbound, peer.GoneReason ?? "stopped", true));
         _log.Debug("Peer {PeerId} {Remote} gone: {Reason}", peer.Id, peer.Remote, peer.GoneReason ?? "stopped");
         if (peer.RequestId is not { } requestId) return;
+        if (peer.ReconnectV1 && RedialWithV1(peer, requestId)) return;
         _bookAddress.Remove(requestId);
         if (peer.Permanent)
         {
@@ -755,6 +771,23 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
         // An automatic peer is replaced by a fresh request for another address (btcd Remove + NewConnReq).
         Carry(_requests.Disconnected(requestId, retry: false));
         if (_requests.Options.Automatic) Self.Tell(StartAutomatic.Instance);
+    }
+
+    /// <summary>Core's reconnection with v1 (DisconnectNodes → m_reconnections → PerformReconnections): the v2
+    /// attempt was closed before the peer said anything, so the same address is dialled again at once, with v1, as
+    /// the same kind of connection; the address is remembered as v1-only. False when it was v1-only already.</summary>
+    private bool RedialWithV1(PeerEntry peer, long requestId)
+    {
+        var address = _requests.Find(requestId)?.Address ?? peer.Remote;
+        if (!_v2.OnV2AttemptClosed(Normalize(address))) return false;
+        _log.Info("Peer {PeerId} {Remote} closed during the v2 handshake: retrying with the v1 transport protocol",
+            peer.Id, address);
+        _bookAddress.Remove(requestId, out var book);
+        Carry(_requests.Disconnected(requestId, retry: false));
+        var actions = _requests.Connect(address, peer.Permanent, out var again);
+        if (book is not null) _bookAddress[again.Id] = book;
+        Carry(actions);
+        return true;
     }
 
     private static string RelayKey(PeerEntry peer) => peer.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -780,6 +813,10 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
         public bool AwaitingAddrResponse { get; set; }
         public AdmissionTicket? Admission { get; set; }
         public bool? RetryOnGone { get; set; }
+        /// <summary>We dialled it as a BIP324 initiator.</summary>
+        public bool TriedV2 { get; init; }
+        /// <summary>Its v2 attempt ended before it said anything (<see cref="PeerGone.ReconnectV1"/>).</summary>
+        public bool ReconnectV1 { get; set; }
         public string? GoneReason { get; set; }
         public DateTimeOffset ConnectedAt { get; init; }
         public bool NoBan { get; init; }

@@ -51,4 +51,9 @@ public sealed record ConnManagerSettings
     /// <summary>How long a ping may go unanswered (Core TIMEOUT_INTERVAL, 20 minutes).</summary>
     public TimeSpan PingTimeout { get; init; } = TimeSpan.FromMinutes(20);
     public TransportOptions Transport { get; init; } = TransportOptions.Default;
+    /// <summary>BIP324 v2 transport (<c>--v2transport</c>; the node's default is on, as in Core, set by the host):
+    /// advertise NODE_P2P_V2, accept v2 inbound (v1 detected from the first 16 bytes), dial v2 to addresses that
+    /// advertise it and to manual peers, and redial once with v1 when a v2 attempt is closed unanswered
+    /// (docs/v2transport.md). Off here by default so that a bare settings record (tests, tools) speaks v1 only.</summary>
+    public bool V2Transport { get; init; }
 }
