@@ -49,10 +49,16 @@ public sealed class V2Fallback
         && (manual || (advertised is { } services && services.HasFlag(ServiceFlags.P2PV2)));
 
     /// <summary>Core's <c>ShouldReconnectV1</c>, from what a connection did: outbound, started v2, never completed the
-    /// version handshake, received no byte at all, and sent at least <see cref="V1HeaderLength"/> bytes.</summary>
+    /// version handshake, sent at least <see cref="V1HeaderLength"/> bytes, and received no byte at all (Core, btcd)
+    /// — or, beyond them, received bytes that begin with our network's v1 magic: a v1 peer that answered our key in
+    /// v1 (bcoin sends a <c>reject</c> per 24 bytes it cannot parse and closes only when its ban score reaches 100).
+    /// A v2 responder's first four bytes are its random ElligatorSwift key: equal to the magic once in 2³².</summary>
+    /// <param name="firstReceived">The first bytes received (at least 4 when <paramref name="bytesReceived"/> ≥ 4).</param>
     public static bool ShouldReconnectV1(bool inbound, bool triedV2, bool handshakeCompleted, long bytesReceived,
-        long bytesSent) =>
-        !inbound && triedV2 && !handshakeCompleted && bytesReceived == 0 && bytesSent >= V1HeaderLength;
+        long bytesSent, ReadOnlySpan<byte> firstReceived = default, uint networkMagic = 0) =>
+        !inbound && triedV2 && !handshakeCompleted && bytesSent >= V1HeaderLength
+        && (bytesReceived == 0 || (firstReceived.Length >= 4 && networkMagic != 0
+            && System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(firstReceived) == networkMagic));
 
     /// <summary>A v2 attempt to <paramref name="address"/> ended as <see cref="ShouldReconnectV1"/> describes. True:
     /// redial now, with v1 (it is remembered as v1-only from now on). False: it was already v1-only (no second

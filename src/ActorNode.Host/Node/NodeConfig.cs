@@ -294,6 +294,7 @@ internal static class NodeConfig
             var whitelist = List("p2p.whitelist").Select(text => Network(P("p2p.whitelist"), text)).ToList();
             bool blocksOnly = Bool("p2p.blocks-only");
             bool bloom = Bool("p2p.peer-bloom-filters");
+            bool v2Transport = Bool("p2p.v2transport");
             var trickle = Duration("p2p.trickle-interval", TimeSpan.FromMilliseconds(10));
             bool dnsSeed = Bool("p2p.dns-seed");
             var bans = new BanPolicy
@@ -365,6 +366,7 @@ internal static class NodeConfig
                 Whitelist = whitelist,
                 BlocksOnly = blocksOnly,
                 PeerBloomFilters = bloom,
+                V2Transport = v2Transport,
                 TrickleInterval = trickle,
                 DnsSeed = dnsSeed,
                 Bans = bans,

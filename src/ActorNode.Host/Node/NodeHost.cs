@@ -291,6 +291,7 @@ internal static class NodeHost
             Whitelist = options.Whitelist,
             BlocksOnly = options.BlocksOnly,
             PeerBloomFilters = options.PeerBloomFilters,
+            V2Transport = options.V2Transport,
             AddressScope = options.AddrBook.Options.Scope,
             TrickleInterval = options.TrickleInterval,
         };

@@ -23,6 +23,8 @@ internal sealed record NodeOptions
     public required bool BlocksOnly { get; init; }
     /// <summary>--peerbloomfilters: serve BIP37 filters (NODE_BLOOM).</summary>
     public bool PeerBloomFilters { get; init; }
+    /// <summary>--v2transport: BIP324 (default on, as Core).</summary>
+    public bool V2Transport { get; init; } = true;
     public required TimeSpan TrickleInterval { get; init; }
     public required bool DnsSeed { get; init; }
     public required BanPolicy Bans { get; init; }

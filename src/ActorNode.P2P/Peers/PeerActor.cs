@@ -70,6 +70,9 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
     private bool _receivedMessage;
     private DateTimeOffset? _lastSend;
     private long _bytesSent, _bytesReceived;
+    /// <summary>The first 4 bytes received: a v1 magic there, on a v2 attempt, is a v1 peer's answer (V2Fallback).</summary>
+    private readonly byte[] _firstBytes = new byte[4];
+    private int _firstBytesFilled;
     // Bytes per command (Core's getpeerinfo bytessent_per_msg / bytesrecv_per_msg); unknown commands count as "*other*".
     private Dictionary<string, long>? _sentPerCommand, _receivedPerCommand;
     private ulong? _pingNonce;
@@ -135,7 +138,8 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
         _framer.Dispose();
         // Core V2Transport::ShouldReconnectV1: we dialled v2, sent at least a v1 header's worth, received nothing.
         bool reconnectV1 = ActorNode.Connections.Peers.V2Fallback.ShouldReconnectV1(_settings.Inbound,
-            _framer.Protocol == TransportProtocol.V2, _ready is not null, _bytesReceived, _bytesSent);
+            _framer.Protocol == TransportProtocol.V2, _ready is not null, _bytesReceived, _bytesSent,
+            _firstBytes.AsSpan(0, _firstBytesFilled), _settings.Magic);
         _manager.Tell(new PeerGone(Id, _settings.Remote, _settings.Inbound, _closeReason ?? "stopped", _ready is not null,
             _bytesSent, _bytesReceived, reconnectV1));
     }
@@ -206,6 +210,12 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
 
     private void OnReceived(ReadOnlySpan<byte> data)
     {
+        if (_firstBytesFilled < _firstBytes.Length)
+        {
+            int take = Math.Min(_firstBytes.Length - _firstBytesFilled, data.Length);
+            data[..take].CopyTo(_firstBytes.AsSpan(_firstBytesFilled));
+            _firstBytesFilled += take;
+        }
         _bytesReceived += data.Length;
         try
         {
