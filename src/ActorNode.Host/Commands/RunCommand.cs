@@ -71,6 +71,7 @@ internal static class RunCommand
                 switch (option)
                 {
                     case Option<bool> flag when path == "actornode.p2p.v2transport":
+                        if (parse.GetResult(flag) is not { Implicit: false }) break; // not on the command line
                         // On by default (Core): given, it sets either value (--v2transport=false).
                         overrides[path] = (option.Name, parse.GetValue(flag) ? "on" : "off");
                         break;

@@ -35,6 +35,7 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
     private const string TrickleTimer = "trickle";
     private const string StopTimer = "stop";
     private static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(5);
+    private const int MessageHeaderLength = 24;
 
     private readonly PeerSettings _settings;
     private readonly IActorRef _connection;
@@ -576,7 +577,10 @@ public sealed class PeerActor : ReceiveActor, IWithTimers, ITransportEvents
         if (frame.Length == 0)
         {
             // A v2 initiator's version before the responder's key: queued in the framer, written with the handshake.
-            Count(ref _sentPerCommand, message, 0);
+            // Counted at the size its packet will have (length, header, type, payload, tag), as Core counts it.
+            int payload = new MessageEncoder(_settings.Magic).Encode(message, _sendContext).Length - MessageHeaderLength;
+            Count(ref _sentPerCommand, message, ActorNode.V2Transport.Crypto.V2PacketCipher.Overhead
+                + V2MessageTypes.EncodedLength(message.Command) + payload);
             _deadlines.Sent(message.Command, Now, answerOwed);
             return;
         }
