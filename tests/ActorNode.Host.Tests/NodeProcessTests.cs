@@ -43,11 +43,17 @@ public sealed class NodeProcessTests(ITestOutputHelper output) : IDisposable
                 Assert.Equal($"127.0.0.1:{a.Port}", atB["addr"]!.GetValue<string>());
                 Assert.Equal("manual", atB["connection_type"]!.GetValue<string>());
                 Assert.StartsWith("/ActorNode:", atA["subver"]!.GetValue<string>());
-                Assert.Equal("000000000000040" + "9", atA["services"]!.GetValue<string>());
+                // NODE_NETWORK | NODE_WITNESS | NODE_P2P_V2 | NODE_NETWORK_LIMITED: v2 is on by default (Core).
+                Assert.Equal("0000000000000c09", atA["services"]!.GetValue<string>());
                 Assert.Equal(70016, atA["version"]!.GetValue<int>());
-                // Per-message byte counts (bitcoind): a version message is 24 header bytes plus its payload.
+                // BIP324 between two default nodes: the same session id on both sides (Core's getpeerinfo fields).
+                Assert.Equal("v2", atA["transport_protocol_type"]!.GetValue<string>());
+                Assert.Equal("v2", atB["transport_protocol_type"]!.GetValue<string>());
+                Assert.Matches("^[0-9a-f]{64}$", atA["session_id"]!.GetValue<string>());
+                Assert.Equal(atA["session_id"]!.GetValue<string>(), atB["session_id"]!.GetValue<string>());
+                // Per-message byte counts (bitcoind): over v2 a verack is a long-form packet, 3 + 1 + 13 + 16 bytes.
                 Assert.True(atB["bytessent_per_msg"]!["version"]!.GetValue<long>() > 24);
-                Assert.Equal(24, atB["bytesrecv_per_msg"]!["verack"]!.GetValue<long>());
+                Assert.Equal(33, atB["bytesrecv_per_msg"]!["verack"]!.GetValue<long>());
                 Assert.Equal(1, (await a.Call("getconnectioncount"))!.GetValue<int>());
                 var info = (await b.Call("getnetworkinfo"))!;
                 Assert.Equal(1, info["connections_out"]!.GetValue<int>());

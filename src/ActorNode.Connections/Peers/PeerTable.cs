@@ -150,6 +150,10 @@ public sealed class TablePeer<THandle>(long id, THandle handle, IPEndPoint remot
     /// <summary>Set by the user's remove (false) or disconnect (true): whether a permanent peer is redialled.</summary>
     public bool? RetryOnGone { get; set; }
     public string? GoneReason { get; set; }
+    /// <summary>We dialled it as a BIP324 initiator.</summary>
+    public bool TriedV2 { get; set; }
+    /// <summary>Its v2 attempt ended before it said anything: redial it once with v1 (Core's reconnection).</summary>
+    public bool ReconnectV1 { get; set; }
     public bool RelayTxs { get; set; }
     public TimeSpan? MinPing { get; set; }
     public DateTimeOffset? LastNovelBlock { get; set; }

@@ -52,6 +52,7 @@ internal static class RunCommand
             Text("--trickleinterval", "actornode.p2p.trickle-interval", "With --relay fixed: how often transaction announcements go out (default 10s)."),
             Flag("--blocksonly", "actornode.p2p.blocks-only", "Ask peers not to relay transactions."),
             Flag("--peerbloomfilters", "actornode.p2p.peer-bloom-filters", "Serve BIP37 bloom filters and filtered blocks (NODE_BLOOM)."),
+            Flag("--v2transport", "actornode.p2p.v2transport", "BIP324 encrypted transport: advertise NODE_P2P_V2, accept and dial v2, fall back to v1 (default on; --v2transport=false turns it off)."),
             Flag("--nodnsseed", "actornode.p2p.dns-seed", "Do not ask the network's DNS seeds for addresses."),
             Many("--rpclisten", "actornode.rpc.listen", "Serve JSON-RPC on ip[:port], loopback only (repeatable; default 127.0.0.1:<network RPC port>)."),
             Text("--rpcuser", "actornode.rpc.user", "RPC user (with --rpcpass; without both, a cookie file in the data directory)."),
@@ -70,6 +71,11 @@ internal static class RunCommand
                 if (parse.GetResult(option) is null) continue;
                 switch (option)
                 {
+                    case Option<bool> flag when path == "actornode.p2p.v2transport":
+                        if (parse.GetResult(flag) is not { Implicit: false }) break; // not on the command line
+                        // On by default (Core): given, it sets either value (--v2transport=false).
+                        overrides[path] = (option.Name, parse.GetValue(flag) ? "on" : "off");
+                        break;
                     case Option<bool> flag when parse.GetValue(flag):
                         // --nobanning and --nodnsseed turn a setting off; the others turn theirs on.
                         bool on = path is not ("actornode.p2p.bans.enabled" or "actornode.p2p.dns-seed");

@@ -295,6 +295,7 @@ internal static class NodeConfig
             var whitelist = List("p2p.whitelist").Select(text => Network(P("p2p.whitelist"), text)).ToList();
             bool blocksOnly = Bool("p2p.blocks-only");
             bool bloom = Bool("p2p.peer-bloom-filters");
+            bool v2Transport = Bool("p2p.v2transport");
             var trickle = Duration("p2p.trickle-interval", TimeSpan.FromMilliseconds(10));
             var relay = String("p2p.relay").Trim() switch
             {
@@ -373,6 +374,7 @@ internal static class NodeConfig
                 BlocksOnly = blocksOnly,
                 PeerBloomFilters = bloom,
                 Relay = relay,
+                V2Transport = v2Transport,
                 TrickleInterval = trickle,
                 DnsSeed = dnsSeed,
                 Bans = bans,

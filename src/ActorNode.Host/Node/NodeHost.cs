@@ -282,6 +282,7 @@ internal static class NodeHost
             Whitelist = options.Whitelist,
             BlocksOnly = options.BlocksOnly,
             PeerBloomFilters = options.PeerBloomFilters,
+            V2Transport = options.V2Transport,
             AddressScope = options.AddrBook.Options.Scope,
             Relay = options.Relay,
             TrickleInterval = options.TrickleInterval,

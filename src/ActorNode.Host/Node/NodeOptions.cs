@@ -24,6 +24,8 @@ internal sealed record NodeOptions
     public required bool BlocksOnly { get; init; }
     /// <summary>--peerbloomfilters: serve BIP37 filters (NODE_BLOOM).</summary>
     public bool PeerBloomFilters { get; init; }
+    /// <summary>--v2transport: BIP324 (default on, as Core).</summary>
+    public bool V2Transport { get; init; } = true;
     /// <summary>How transaction announcements are timed: Core's Poisson rounds (default) or btcd's fixed
     /// <see cref="TrickleInterval"/>.</summary>
     public RelayPolicy Relay { get; init; } = RelayPolicy.CorePoisson;

@@ -113,8 +113,8 @@ internal sealed class NetworkRpcMethods(NodeOptions options, IActorRef connManag
         json["bytessent_per_msg"] = PerMessage(peer.BytesSentPerMessage);
         json["bytesrecv_per_msg"] = PerMessage(peer.BytesReceivedPerMessage);
         json["connection_type"] = peer.Inbound ? "inbound" : manual ? "manual" : "outbound-full-relay";
-        json["transport_protocol_type"] = peer.V2Connection ? "v2" : "v1";
-        json["session_id"] = "";
+        json["transport_protocol_type"] = peer.TransportProtocolType; // Core: "v1", "v2" or "detecting"
+        json["session_id"] = peer.SessionId; // Core: the BIP324 session id in hex, "" for v1
         // btcd's fields that bitcoind lacks (clients ignore fields they do not know).
         json["currentheight"] = peer.LastBlockHeight;
         json["banscore"] = peer.BanScore;
@@ -129,6 +129,7 @@ internal sealed class NetworkRpcMethods(NodeOptions options, IActorRef connManag
     {
         var count = await Ask<ConnectionCount>(connManager, P2P.Connections.GetConnectionCount.Instance, cancellation).ConfigureAwait(false);
         var services = new ConnManagerSettings { Chain = options.Chain }.Services;
+        if (options.V2Transport) services |= ServiceFlags.P2PV2;
         var networks = new JsonArray();
         foreach (var (name, reachable) in new[] { ("ipv4", true), ("ipv6", true), ("onion", false), ("i2p", false), ("cjdns", false) })
             networks.Add(new JsonObject

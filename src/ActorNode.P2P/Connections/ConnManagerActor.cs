@@ -46,6 +46,8 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
     private readonly BanScoreTable _scores;
     private readonly BanListFile? _banFile;
     private readonly InboundPolicy _inbound;
+    /// <summary>BIP324: which outbound connections start v2, and the one-off v1 reconnection (Core).</summary>
+    private readonly V2Fallback _v2;
     private int _bestHeight; // our best block height, the start_height of our version messages
     /// <summary>What gossiped addresses we relay, with Core's addr rate limit per peer (the address book applies its
     /// own, with the same parameters, to what it stores).</summary>
@@ -77,6 +79,7 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
         _banFile = settings.DataDirectory is null ? null : BanListFile.InDirectory(settings.DataDirectory);
         _inbound = new InboundPolicy(_budget, _whitelist);
         _relay = new AddressRelay(settings.AddressScope);
+        _v2 = new V2Fallback(settings.V2Transport);
         Starting();
     }
 
@@ -307,10 +310,18 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
     {
         long id = _peers.NextId();
         ulong nonce = BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8));
-        var settings = _settings.ForPeer(id, remote, local, inbound, nonce, _bestHeight, _inboundSchedule, _settings.LinkShaping?.Invoke(remote, inbound));
+        var request = requestId is { } dialled ? _requests.Find(dialled) : null;
+        // Inbound with v2 on: detect v1 or run the responder. Outbound: v2 as Core chooses (V2Fallback.UseV2).
+        bool v2 = inbound
+            ? _settings.V2Transport
+            : _v2.UseV2(PeerEndpoints.Normalize(request?.Address ?? remote), request?.Permanent ?? false,
+                requestId is { } r && _bookAddress.TryGetValue(r, out var book) ? book.Services : null);
+        var settings = _settings.ForPeer(id, remote, local, inbound, nonce, _bestHeight, _inboundSchedule,
+            _settings.LinkShaping?.Invoke(remote, inbound)) with { V2Transport = v2 };
         var actor = Context.ActorOf(PeerActor.Props(settings, connection, Self, _sync), $"peer-{id}");
         Context.Watch(actor);
         var entry = _peers.Add(id, actor, remote, inbound, requestId, nonce, Now, noBan: _whitelist.Contains(remote.Address));
+        entry.TriedV2 = v2 && !inbound;
         if (requestId is { } rid)
         {
             entry.Permanent = _requests.Find(rid)?.Permanent ?? false;
@@ -488,77 +499,12 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
 
     /// <summary>Scores a peer's fault against its IP. The report is scored even when the peer has already gone: its
     /// Terminated (a system message) may overtake the report in our mailbox.</summary>
-    private void OnMisbehaved(PeerMisbehaved misbehaved)
-    {
-        var penalty = misbehaved.Fault switch
-        {
-            PeerFault.Codec when misbehaved.CodecError is { } error => BanPenalty.ForWireError(error, misbehaved.Detail),
-            PeerFault.DuplicateVersion or PeerFault.DuplicateVerack or PeerFault.LateHandshakeMessage
-                or PeerFault.Handshake => BanPenalty.ForWireError(WireError.Malformed, misbehaved.Detail),
-            PeerFault.BloomFilter => BanPenalty.BadBloomFilter(misbehaved.Detail),
-            _ => (BanPenalty?)null, // stalls, idleness, slowness and timeouts disconnect without a score, as in btcd
-        };
-        _log.Debug("Peer {PeerId} {Remote} misbehaved: {Fault} {Detail}", misbehaved.PeerId, misbehaved.Remote,
-            misbehaved.Fault, misbehaved.Detail);
-        if (penalty is { } p) Score(misbehaved.Remote.Address, p);
-    }
-
-    private void OnScorePeer(ScorePeer score)
-    {
-        if (!_peers.TryGet(score.PeerId, out var peer)) return;
-        _log.Debug("Peer {PeerId} {Remote} misbehaved: {Detail}", peer.Id, peer.Remote, score.Penalty.Detail);
-        bool banned = !peer.NoBan && Score(peer.Remote.Address, score.Penalty);
-        if (!banned && score.Disconnect) peer.Handle.Tell(new DisconnectPeer(score.Penalty.Detail));
-    }
-
-    /// <summary>btcd addBanScore: raises the IP's score; returns true when it bans (and so disconnects) the IP.</summary>
-    private bool Score(IPAddress address, BanPenalty penalty)
-    {
-        var outcome = _scores.Add(address, penalty);
-        switch (outcome.Verdict)
-        {
-            case BanVerdict.Warning:
-                _log.Warning("Misbehaving peer {Remote}: {Detail} (ban score {Score})", address, penalty.Detail, outcome.Score);
-                return false;
-            case BanVerdict.Ban:
-                Ban(address, $"ban score {outcome.Score}: {penalty.Detail}", null);
-                return true;
-            default:
-                return false;
-        }
-    }
-
-    private void Ban(IPAddress address, string reason, TimeSpan? duration)
-    {
-        if (!_bans.Ban(address, reason, duration)) return;
-        _log.Warning("Banned {Address} for {Duration}: {Reason}", address, duration ?? _settings.Bans.Duration, reason);
-        foreach (var peer in _peers.All.Where(p => p.Remote.Address.Equals(address)))
-            peer.Handle.Tell(new DisconnectPeer("banned"));
-        SaveBans();
-    }
-
-    /// <summary>Writes banlist.json after a change, one write at a time (BanSaveQueue).</summary>
-    private void SaveBans()
-    {
-        if (_banFile is not null && _banSaves.Changed()) WriteBans(_banFile);
-    }
-
-    private void WriteBans(BanListFile file) =>
-        file.SaveAsync(_bans.List(Now)).ContinueWith(
-            t => new BansSaved(t.IsCompletedSuccessfully ? null : t.Exception?.GetBaseException().Message),
-            TaskScheduler.Default).PipeTo(Self);
-
-    private void OnBansSaved(BansSaved saved)
-    {
-        if (saved.Error is not null) _log.Error("Could not save the ban list: {Error}", saved.Error);
-        else _bans.MarkSaved();
-        if (_banSaves.Finished()) WriteBans(_banFile!);
-    }
-
     private void OnPeerGone(PeerGone gone)
     {
         CountGoneBytes(gone);
-        if (_peers.TryGet(gone.PeerId, out var peer)) peer.GoneReason = gone.Reason;
+        if (!_peers.TryGet(gone.PeerId, out var peer)) return;
+        peer.GoneReason = gone.Reason;
+        peer.ReconnectV1 = peer.TriedV2 && gone.ReconnectV1;
     }
 
     /// <summary>btcd handleDonePeerMsg: forget the peer; outbound requests are redialled (permanent) or replaced.</summary>
@@ -577,6 +523,7 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
         if (peer.IsReady) _sync.Tell(new PeerGone(peer.Id, peer.Remote, peer.Inbound, peer.GoneReason ?? "stopped", true));
         _log.Debug("Peer {PeerId} {Remote} gone: {Reason}", peer.Id, peer.Remote, peer.GoneReason ?? "stopped");
         if (peer.RequestId is not { } requestId) return;
+        if (peer.ReconnectV1 && RedialWithV1(peer, requestId)) return;
         _bookAddress.Remove(requestId);
         if (peer.Permanent)
         {
@@ -587,6 +534,23 @@ public sealed partial class ConnManagerActor : ReceiveActor, IWithTimers, IWithS
         // An automatic peer is replaced by a fresh request for another address (btcd Remove + NewConnReq).
         Carry(_requests.Disconnected(requestId, retry: false));
         if (_requests.Options.Automatic) Self.Tell(StartAutomatic.Instance);
+    }
+
+    /// <summary>Core's reconnection with v1 (DisconnectNodes → m_reconnections → PerformReconnections): the v2
+    /// attempt was closed before the peer said anything, so the same address is dialled again at once, with v1, as
+    /// the same kind of connection; the address is remembered as v1-only. False when it was v1-only already.</summary>
+    private bool RedialWithV1(PeerEntry peer, long requestId)
+    {
+        var address = _requests.Find(requestId)?.Address ?? peer.Remote;
+        if (!_v2.OnV2AttemptClosed(PeerEndpoints.Normalize(address))) return false;
+        _log.Info("Peer {PeerId} {Remote} closed during the v2 handshake: retrying with the v1 transport protocol",
+            peer.Id, address);
+        _bookAddress.Remove(requestId, out var book);
+        Carry(_requests.Disconnected(requestId, retry: false));
+        var actions = _requests.Connect(address, peer.Permanent, out var again);
+        if (book is not null) _bookAddress[again.Id] = book;
+        Carry(actions);
+        return true;
     }
 
     private sealed record BansSaved(string? Error);

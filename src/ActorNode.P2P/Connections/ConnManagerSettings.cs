@@ -72,7 +72,8 @@ public sealed record ConnManagerSettings
         Inbound = inbound,
         Magic = Chain.Magic,
         Nonce = nonce,
-        Services = PeerBloomFilters ? Services | ServiceFlags.Bloom : Services & ~ServiceFlags.Bloom,
+        Services = (PeerBloomFilters ? Services | ServiceFlags.Bloom : Services & ~ServiceFlags.Bloom) is var services && V2Transport
+            ? services | ServiceFlags.P2PV2 : services & ~ServiceFlags.P2PV2,
         UserAgent = UserAgent,
         RelayTransactions = !BlocksOnly,
         StartHeight = bestHeight,
@@ -85,4 +86,9 @@ public sealed record ConnManagerSettings
         // Every connection is opened in pull mode: a peer's reads are paced by its actor (TcpTransport).
         Transport = Transport with { PullMode = true, Shaper = shaper },
     };
+    /// <summary>BIP324 v2 transport (<c>--v2transport</c>; the node's default is on, as in Core, set by the host):
+    /// advertise NODE_P2P_V2, accept v2 inbound (v1 detected from the first 16 bytes), dial v2 to addresses that
+    /// advertise it and to manual peers, and redial once with v1 when a v2 attempt is closed unanswered
+    /// (docs/v2transport.md). Off here by default so that a bare settings record (tests, tools) speaks v1 only.</summary>
+    public bool V2Transport { get; init; }
 }

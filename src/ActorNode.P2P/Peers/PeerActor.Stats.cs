@@ -1,3 +1,4 @@
+using ActorNode.V2Transport.Framing;
 using ActorNode.Wire;
 using ActorNode.Wire.Messages;
 
@@ -35,7 +36,15 @@ public sealed partial class PeerActor
             LastAnnouncedBlock: _lastAnnouncedBlock,
             BytesSentPerMessage: _sentPerCommand is null ? null : new Dictionary<string, long>(_sentPerCommand),
             BytesReceivedPerMessage: _receivedPerCommand is null ? null : new Dictionary<string, long>(_receivedPerCommand),
-            SendQueueFrames: _transport.QueuedFrames, SendQueueBytes: _transport.QueuedBytes);
+            SendQueueFrames: _transport.QueuedFrames, SendQueueBytes: _transport.QueuedBytes,
+            V2Connection: _framer.Protocol == TransportProtocol.V2,
+            TransportProtocolType: _framer.Protocol switch
+            {
+                TransportProtocol.V2 => "v2",
+                TransportProtocol.Detecting => "detecting",
+                _ => "v1",
+            },
+            SessionId: _framer.SessionId is { } id ? Convert.ToHexStringLower(id) : "");
     }
 
     private sealed record HandshakeDeadline

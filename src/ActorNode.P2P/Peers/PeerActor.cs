@@ -4,6 +4,8 @@ using ActorNode.Connections.Handshake;
 using ActorNode.Connections.Inventory;
 using ActorNode.Connections.Stall;
 using ActorNode.P2P.Transport;
+using ActorNode.V2Transport;
+using ActorNode.V2Transport.Framing;
 using ActorNode.Wire;
 using ActorNode.Wire.Encoding;
 using ActorNode.Wire.Messages;
@@ -17,7 +19,8 @@ namespace ActorNode.P2P.Peers;
 /// 30-second deadline, then dispatch of every message to the actor that owns it, ping every 2 minutes with RTT,
 /// the 5-minute idle timeout, response deadlines (stall detection), known inventory and trickled announcements.
 /// <para>btcd's goroutines become timers and messages: inHandler is <see cref="OnReceived"/> with a
-/// <see cref="FrameDecoder"/>; outHandler and queueHandler are the <see cref="TcpTransport"/>'s bounded queue;
+/// <see cref="IMessageFramer"/> (v1 frames, a BIP324 v2 session, or inbound detection of either; docs/v2transport.md);
+/// outHandler and queueHandler are the <see cref="TcpTransport"/>'s bounded queue;
 /// pingHandler, stallHandler and the trickle ticker are timers. All Akka.IO traffic goes through the transport,
 /// so tests pass a probe as the connection.</para>
 /// <para>A faulty peer stops only this actor. Codec errors and protocol violations are reported to the connection
@@ -32,6 +35,7 @@ public sealed partial class PeerActor : ReceiveActor, IWithTimers, ITransportEve
     private const string TrickleTimer = "trickle";
     private const string StopTimer = "stop";
     private static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(5);
+    private const int MessageHeaderLength = 24;
 
     private readonly PeerSettings _settings;
     private readonly IActorRef _connection;
@@ -39,8 +43,9 @@ public sealed partial class PeerActor : ReceiveActor, IWithTimers, ITransportEve
     private readonly IActorRef _sync;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
-    private readonly FrameDecoder _decoder;
-    private readonly MessageEncoder _encoder;
+    /// <summary>v1 frames or a BIP324 session (outbound v2: initiator; inbound with v2 on: detects v1 from the
+    /// first 16 bytes, else responder). Everything above it sees whole messages either way.</summary>
+    private readonly IMessageFramer _framer;
     private readonly PeerHandshake _handshake;
     private readonly KnownInventory _known = new();
     private readonly InventoryTrickle _trickle;
@@ -66,6 +71,9 @@ public sealed partial class PeerActor : ReceiveActor, IWithTimers, ITransportEve
     private bool _receivedMessage;
     private DateTimeOffset? _lastSend;
     private long _bytesSent, _bytesReceived;
+    /// <summary>The first 4 bytes received: a v1 magic there, on a v2 attempt, is a v1 peer's answer (V2Fallback).</summary>
+    private readonly byte[] _firstBytes = new byte[4];
+    private int _firstBytesFilled;
     // Bytes per command (Core's getpeerinfo bytessent_per_msg / bytesrecv_per_msg); unknown commands count as "*other*".
     private Dictionary<string, long>? _sentPerCommand, _receivedPerCommand;
     private ulong? _pingNonce;
@@ -83,8 +91,10 @@ public sealed partial class PeerActor : ReceiveActor, IWithTimers, ITransportEve
         _connection = connection;
         _manager = manager;
         _sync = sync;
-        _decoder = new FrameDecoder(settings.Magic, new WireContext(settings.ProtocolVersion));
-        _encoder = new MessageEncoder(settings.Magic);
+        var context = new WireContext(settings.ProtocolVersion);
+        _framer = !settings.V2Transport ? new V1Framer(settings.Magic, context)
+            : settings.Inbound ? new InboundFramer(settings.Magic, context, RandomNumberGenerator.Create())
+            : new V2Framer(V2Role.Initiator, settings.Magic, context, RandomNumberGenerator.Create());
         _sendContext = new WireContext(settings.ProtocolVersion);
         _trickle = new InventoryTrickle(_known);
         _handshake = new PeerHandshake(settings.Inbound, OurVersion());
@@ -117,15 +127,22 @@ public sealed partial class PeerActor : ReceiveActor, IWithTimers, ITransportEve
     protected override void PreStart()
     {
         _transport = new TcpTransport(Context, _connection, Timers, this, _settings.Transport);
+        // The deadline covers the v2 key exchange and an inbound peer's v1/v2 detection too.
         Timers.StartSingleTimer(HandshakeTimer, HandshakeDeadline.Instance, _settings.HandshakeTimeout);
+        SendFramerOutput(); // a v2 initiator's key and garbage go first
         Apply(_handshake.Start());
     }
 
     protected override void PostStop()
     {
         _transport.Abort();
+        _framer.Dispose();
+        // Core V2Transport::ShouldReconnectV1: we dialled v2, sent at least a v1 header's worth, received nothing.
+        bool reconnectV1 = ActorNode.Connections.Peers.V2Fallback.ShouldReconnectV1(_settings.Inbound,
+            _framer.Protocol == TransportProtocol.V2, _ready is not null, _bytesReceived, _bytesSent,
+            _firstBytes.AsSpan(0, _firstBytesFilled), _settings.Magic);
         _manager.Tell(new PeerGone(Id, _settings.Remote, _settings.Inbound, _closeReason ?? "stopped", _ready is not null,
-            _bytesSent, _bytesReceived));
+            _bytesSent, _bytesReceived, reconnectV1));
     }
 
     // ---- Behaviours ----------------------------------------------------------------------------------------------
@@ -199,21 +216,56 @@ public sealed partial class PeerActor : ReceiveActor, IWithTimers, ITransportEve
 
     private void OnReceived(ReadOnlySpan<byte> data)
     {
+        if (_firstBytesFilled < _firstBytes.Length)
+        {
+            int take = Math.Min(_firstBytes.Length - _firstBytesFilled, data.Length);
+            data[..take].CopyTo(_firstBytes.AsSpan(_firstBytesFilled));
+            _firstBytesFilled += take;
+        }
         _bytesReceived += data.Length;
         try
         {
-            while (_closeReason is null && _decoder.TryRead(ref data, out var message))
+            while (_closeReason is null && _framer.TryRead(ref data, out var message))
             {
                 _lastReceive = Now;
                 _receivedMessage = true;
-                Count(ref _receivedPerCommand, message, _decoder.LastFrameLength);
+                Count(ref _receivedPerCommand, message, _framer.LastFrameLength);
                 if (_ready is null) Apply(_handshake.Receive(message));
                 else Dispatch(message);
             }
+            if (_closeReason is null) SendFramerOutput();
         }
         catch (WireException e)
         {
             Misbehaved(PeerFault.Codec, e.Reason, e.Message);
+        }
+        catch (V2TransportException e)
+        {
+            // A broken BIP324 stream has no boundary to resync on: disconnect, scored as the v1 fault it resembles.
+            Misbehaved(PeerFault.Codec, V2Penalty(e.Reason), $"BIP324 {e.Reason}: {e.Message}");
+        }
+    }
+
+    /// <summary>The v1 codec error a v2 failure is scored as (docs/v2transport.md): no terminator in 4,111 bytes
+    /// is a peer of another network or no v2 peer at all, like a frame of another network's magic (10 transient
+    /// points); a packet that does not authenticate is corruption or tampering, like a bad checksum; a length beyond
+    /// the limit is an oversized message (25 each).</summary>
+    internal static WireError V2Penalty(V2Error error) => error switch
+    {
+        V2Error.MissingGarbageTerminator => WireError.BadMagic,
+        V2Error.PacketTooLarge => WireError.Oversized,
+        _ => WireError.BadChecksum,
+    };
+
+    /// <summary>Writes what the framer needs written by itself: a v2 handshake's key, garbage, terminator and
+    /// version packet, and messages queued until the handshake allowed encrypting them.</summary>
+    private void SendFramerOutput()
+    {
+        if (_framer.TakeOutput() is not { Length: > 0 } bytes) return;
+        if (_transport.Send(bytes, SendPriority.High) == SendResult.Accepted)
+        {
+            _bytesSent += bytes.Length;
+            _lastSend = Now;
         }
     }
 
@@ -267,7 +319,7 @@ public sealed partial class PeerActor : ReceiveActor, IWithTimers, ITransportEve
         _lastBlockHeight = result.Remote.StartHeight;
         var encoding = result.Witness ? WireEncoding.Witness : WireEncoding.Base;
         _sendContext = new WireContext(result.NegotiatedVersion, encoding);
-        _decoder.Context = _sendContext;
+        _framer.Context = _sendContext;
         Timers.Cancel(HandshakeTimer);
         Timers.StartPeriodicTimer(PingTimer, PingTick.Instance, _settings.PingInterval);
         Timers.StartPeriodicTimer(CheckTimer, CheckTick.Instance, _settings.StallTickInterval);
@@ -385,121 +437,6 @@ public sealed partial class PeerActor : ReceiveActor, IWithTimers, ITransportEve
         }
     }
 
-    private void Announce(InvVector item)
-    {
-        if (_known.Contains(item)) return;
-        if (item.Type is InvType.Block or InvType.WitnessBlock)
-        {
-            // Blocks skip the trickle (btcd QueueInventory).
-            _known.Add(item);
-            Send(new InvMessage([item]));
-            return;
-        }
-        if (!_relayTxs) return; // the peer asked for no transaction announcements (BIP37 relay flag)
-        if (_trickle.Enqueue(item) && TrickleImmediately && !_flushQueued)
-        {
-            // No trickle: the queue goes out as soon as the announcements already in our mailbox are queued too,
-            // so a burst still shares inv messages.
-            _flushQueued = true;
-            Self.Tell(TrickleTick.Instance);
-        }
-    }
-
-    private bool TrickleImmediately => _settings.Relay == RelayPolicy.FixedInterval && _settings.TrickleInterval <= TimeSpan.Zero;
-
-    // Core's timing (net_processing.cpp SendMessages): the next round of an outbound peer is its own Poisson draw
-    // (mean 2 s); inbound peers share the node's schedule (mean 5 s), so reconnecting often tells a spy nothing new.
-    private void ScheduleCoreRound()
-    {
-        TimeSpan delay;
-        if (_settings.Inbound)
-        {
-            long now = Now.UtcTicks;
-            delay = TimeSpan.FromTicks(Math.Max(0, InboundSchedule.Next(now) - now));
-        }
-        else delay = CoreRelayTiming.ExponentialDelay(CoreRelayTiming.OutboundMean, Random.Shared.NextDouble());
-        // A zero delay would be a zero single timer: go at the next millisecond instead.
-        Timers.StartSingleTimer(TrickleTimer, TrickleTick.Instance, delay < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : delay);
-    }
-
-    private SharedPoissonSchedule InboundSchedule =>
-        _inboundSchedule ??= _settings.InboundSchedule ?? new SharedPoissonSchedule(CoreRelayTiming.InboundMean, Random.Shared.NextDouble);
-
-    private SharedPoissonSchedule? _inboundSchedule;
-
-    private InvVector TransactionItem(Hash256 txid, Hash256 wtxid) =>
-        _ready!.WantsWtxidRelay ? new InvVector(InvType.Wtx, wtxid) : new InvVector(InvType.Tx, txid);
-
-    private void AnnounceTx(AnnounceTransaction announce)
-    {
-        var item = TransactionItem(announce.Txid, announce.Wtxid);
-        if (_known.Contains(item)) return;
-        // A peer with a filter hears only of what matches it (Core: IsRelevantAndUpdate before the inv).
-        if (_bloom is { IsLoaded: true } && (announce.Transaction is not { } tx || !_bloom.Matches(tx))) return;
-        Announce(item);
-    }
-
-    // ---- BIP37 (only with PeerBloomFilters) ----------------------------------------------------------------------
-
-    /// <summary>filterload/filteradd/filterclear (Core net_processing FILTERLOAD/FILTERADD/FILTERCLEAR): a fault is
-    /// Misbehaving 100 and a disconnect.</summary>
-    private void OnFilterMessage(PeerBloomFilter bloom, IWireMessage message)
-    {
-        string? fault = null;
-        switch (message)
-        {
-            case FilterLoadMessage load:
-                fault = bloom.Load(load);
-                break;
-            case FilterAddMessage add:
-                fault = bloom.Add(add);
-                break;
-            case FilterClearMessage:
-                bloom.Clear();
-                break;
-        }
-        if (fault is not null)
-        {
-            Misbehaved(PeerFault.BloomFilter, null, $"{message.Command}: {fault}");
-            return;
-        }
-        if (bloom.RelayTurnedOn) _relayTxs = true;
-    }
-
-    private void SendMerkleBlock(Block block)
-    {
-        if (_bloom?.Filter is not { } filter) return; // Core and btcd send nothing without a filter
-        var filtered = MerkleBlockBuilder.Build(block, filter);
-        Send(filtered.Message);
-        foreach (var (_, tx) in filtered.Matched) Send(new Sync.TransactionWithoutWitness(tx));
-    }
-
-    private void AnnouncePool(IReadOnlyList<Transaction> transactions)
-    {
-        var items = new List<InvVector>();
-        foreach (var tx in transactions)
-        {
-            if (_bloom is not null && !_bloom.Matches(tx)) continue;
-            var item = TransactionItem(tx.Txid, tx.Wtxid);
-            _known.Add(item);
-            items.Add(item);
-            if (items.Count == WireLimits.MaxInvPerMessage)
-            {
-                Send(new InvMessage([.. items]));
-                items.Clear();
-            }
-        }
-        if (items.Count > 0) Send(new InvMessage([.. items]));
-    }
-
-    private void AnnounceNewBlock(BlockHeader header)
-    {
-        var item = new InvVector(InvType.Block, header.GetHash());
-        if (_known.Contains(item)) return;
-        _known.Add(item);
-        Send(_prefersHeaders ? new HeadersMessage([header]) : new InvMessage([item]));
-    }
-
     private void SendAddressList(IReadOnlyList<NetAddressV2> addresses)
     {
         if (addresses.Count == 0) return;
@@ -540,12 +477,22 @@ public sealed partial class PeerActor : ReceiveActor, IWithTimers, ITransportEve
         byte[] frame;
         try
         {
-            frame = _encoder.Encode(message, _sendContext);
+            frame = _framer.Encode(message, _sendContext);
         }
         catch (WireException e)
         {
             // Ours to fix, not the peer's: a message this peer cannot take at its version, or over a limit.
             _log.Warning("Not sending {Command} to peer {PeerId}: {Error}", message.Command, Id, e.Message);
+            return;
+        }
+        if (frame.Length == 0)
+        {
+            // A v2 initiator's version before the responder's key: queued in the framer, written with the handshake.
+            // Counted at the size its packet will have (length, header, type, payload, tag), as Core counts it.
+            int payload = new MessageEncoder(_settings.Magic).Encode(message, _sendContext).Length - MessageHeaderLength;
+            Count(ref _sentPerCommand, message, ActorNode.V2Transport.Crypto.V2PacketCipher.Overhead
+                + V2MessageTypes.EncodedLength(message.Command) + payload);
+            _deadlines.Sent(message.Command, Now, answerOwed);
             return;
         }
         if (_transport.Send(frame, priority) == SendResult.Accepted)

@@ -99,8 +99,10 @@ public sealed record PingMeasured(long PeerId, TimeSpan RoundTrip);
 
 /// <summary>The peer's connection is over; sent once, just before the PeerActor stops, with the bytes it sent and
 /// received in all (the connection manager's <c>GetNetTotals</c> keeps them; zero in the copy the sync actor gets).</summary>
+/// <para><paramref name="ReconnectV1"/>: we dialled BIP324, sent at least a v1 header's worth and received nothing
+/// before it ended (Core <c>ShouldReconnectV1</c>): the connection manager redials once with v1.</para>
 public sealed record PeerGone(long PeerId, IPEndPoint Remote, bool Inbound, string Reason, bool WasReady,
-    long BytesSent = 0, long BytesReceived = 0);
+    long BytesSent = 0, long BytesReceived = 0, bool ReconnectV1 = false);
 
 /// <summary>What a peer did wrong.</summary>
 public enum PeerFault
@@ -163,7 +165,11 @@ public sealed record PeerStats(
     IReadOnlyDictionary<string, long>? BytesSentPerMessage = null,
     IReadOnlyDictionary<string, long>? BytesReceivedPerMessage = null,
     int SendQueueFrames = 0,
-    long SendQueueBytes = 0);
+    long SendQueueBytes = 0,
+    // Core's getpeerinfo transport_protocol_type ("v1", "v2" or "detecting": inbound, first bytes not yet in) and
+    // session_id (the BIP324 session id in hex, "" for v1).
+    string TransportProtocolType = "v1",
+    string SessionId = "");
 
 /// <summary>A block's height became known (btcd UpdatePeerHeights): a peer whose last announced block is this one now
 /// has at least this height.</summary>

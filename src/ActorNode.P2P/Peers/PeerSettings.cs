@@ -25,6 +25,10 @@ public sealed record PeerSettings
     /// <summary>False with --blocksonly: peers should not announce transactions to us.</summary>
     public bool RelayTransactions { get; init; } = true;
 
+    /// <summary>BIP324: outbound, dial as a v2 initiator; inbound, detect v1 from the first 16 bytes and otherwise
+    /// run the v2 responder. False: v1 frames only, either way.</summary>
+    public bool V2Transport { get; init; }
+
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(30);
     public TimeSpan PingInterval { get; init; } = TimeSpan.FromMinutes(2);
     /// <summary>How long a ping may go unanswered before the peer is dropped (Core TIMEOUT_INTERVAL, 20 minutes;

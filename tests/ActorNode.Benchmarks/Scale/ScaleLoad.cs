@@ -36,6 +36,9 @@ internal static class ScaleLoad
     {
         var options = new CommandLine(args);
         var peers = options.Ints("peers", [1_000, 5_000, 10_000]);
+        // --v2 (issue 12): the node has v2 on and every peer is a BIP324 initiator (key exchange, then the same
+        // handshake in v2 packets); memory per idle peer then includes its v2 session.
+        UseV2 = options.String("v2") is not null;
         var config = new LoadConfig(
             Window: options.Int("window", 256),
             Groups: options.Int("groups", 1_000),
@@ -92,7 +95,7 @@ internal static class ScaleLoad
     internal static string[] NodeArgs(CommandLine options)
     {
         var args = new List<string>();
-        foreach (var name in new[] { "backlog", "max-peers", "handshake-timeout", "hocon", "sink-cost-us" })
+        foreach (var name in new[] { "backlog", "max-peers", "handshake-timeout", "hocon", "sink-cost-us", "v2" })
             if (options.String(name) is { } value)
                 args.AddRange([$"--{name}", value]);
         return [.. args];
@@ -223,8 +226,11 @@ internal static class ScaleLoad
         return new IPAddress([127, (byte)(1 + g / 256), (byte)(g % 256), (byte)host]);
     }
 
+    private static bool UseV2;
+
     internal static async Task<Socket> HandshakeAsync(IPEndPoint node, IPAddress source, CancellationToken ct)
     {
+        if (UseV2) return await HandshakeV2Async(node, source, ct);
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         byte[] buffer = ArrayPool<byte>.Shared.Rent(4096);
         try
@@ -257,6 +263,63 @@ internal static class ScaleLoad
             }
             await socket.SendAsync(AfterVersion, SocketFlags.None, ct);
             return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>The same handshake as a BIP324 initiator (the library's <see cref="V2Transport.Framing.V2Framer"/>):
+    /// key and garbage, our version queued until the node's key is in, then the tail in v2 packets.</summary>
+    private static async Task<Socket> HandshakeV2Async(IPEndPoint node, IPAddress source, CancellationToken ct)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(16384);
+        using var framer = new V2Transport.Framing.V2Framer(V2Transport.V2Role.Initiator, Magic, Context,
+            System.Security.Cryptography.RandomNumberGenerator.Create());
+        try
+        {
+            socket.Bind(new IPEndPoint(source, 0));
+            await socket.ConnectAsync(node, ct);
+            var version = new VersionMessage((int)ProtocolVersion.Current, ServiceFlags.Network | ServiceFlags.Witness,
+                DateTimeOffset.UtcNow.ToUnixTimeSeconds(), new NetAddress(ServiceFlags.None, node.Address, (ushort)node.Port),
+                new NetAddress(ServiceFlags.None, IPAddress.Any, 0), (ulong)Random.Shared.NextInt64(), "/actornode-load:1.0/", 0);
+            await socket.SendAsync(framer.TakeOutput()!, SocketFlags.None, ct);
+            framer.Encode(version, Context); // queued until the node's key arrives
+            bool gotVersion = false, gotVerack = false;
+            while (!(gotVersion && gotVerack))
+            {
+                int read = await socket.ReceiveAsync(buffer.AsMemory(), SocketFlags.None, ct);
+                if (read == 0) throw new IOException("the node closed the connection during the handshake");
+                var span = new ReadOnlySpan<byte>(buffer, 0, read);
+                var messages = new List<IWireMessage>(4);
+                while (framer.TryRead(ref span, out var message)) messages.Add(message);
+                foreach (var message in messages)
+                {
+                    switch (message)
+                    {
+                        case VersionMessage: gotVersion = true; break;
+                        case VerAckMessage: gotVerack = true; break;
+                        case RejectMessage reject: throw new IOException($"rejected: {reject.Reason}");
+                    }
+                }
+                if (framer.TakeOutput() is { Length: > 0 } output) await socket.SendAsync(output, SocketFlags.None, ct);
+            }
+            byte[] tail = [.. framer.Encode(WtxidRelayMessage.Instance, Context), .. framer.Encode(SendAddrV2Message.Instance, Context),
+                .. framer.Encode(VerAckMessage.Instance, Context)];
+            await socket.SendAsync(tail, SocketFlags.None, ct);
+            return socket;
+        }
+        catch (V2Transport.V2TransportException e)
+        {
+            socket.Dispose();
+            throw new IOException($"v2: {e.Message}", e);
         }
         catch
         {

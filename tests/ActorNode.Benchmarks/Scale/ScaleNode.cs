@@ -48,6 +48,7 @@ internal static class ScaleNode
             MaxPeers = options.Int("max-peers", 12_000),
             HandshakeTimeout = TimeSpan.FromSeconds(options.Int("handshake-timeout", 120)),
             DataDirectory = dir,
+            V2Transport = options.String("v2") is not null, // --v2: BIP324 inbound (v1 detected, else v2)
         };
 
         var config = ConfigurationFactory.ParseString(Hocon + "\n" + (options.String("hocon") ?? ""));

@@ -26,12 +26,15 @@ namespace ActorNode.Benchmarks.Sync;
 /// the sync (messages, header and block checks, store, actor hops), not byte throughput. With <c>--tx-blocks M</c>
 /// (default 600) a fourth row has ActorNode sync M blocks that each carry <c>--txs</c> (default 5) real mainnet
 /// transactions (from block 574,200 in ../shared/data; the relay pool takes them without a UTXO set).
-/// <c>--no-bcoin</c> skips the bcoin rows.</summary>
+/// <c>--no-bcoin</c> skips the bcoin rows. <c>--v2</c> (issue 12) runs the ActorNode ← ActorNode in-memory rows
+/// twice, over v1 and over BIP324 v2 (the source has v2 on and detects either; the target dials v1 or v2), and
+/// every row reports the process CPU time per block (both nodes are in this process).</summary>
 internal static class SyncBenchmark
 {
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(10);
 
-    private sealed record Row(string Scenario, string Store, int Blocks, long Bytes, TimeSpan Elapsed, long? DiskBytes, TimeSpan? Cpu = null);
+    private sealed record Row(string Scenario, string Store, int Blocks, long Bytes, TimeSpan Elapsed, long? DiskBytes,
+        TimeSpan Cpu = default, string Transport = "v1");
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -40,6 +43,7 @@ internal static class SyncBenchmark
         int txBlocks = options.Int("tx-blocks", 600);
         int txs = options.Int("txs", 5);
         bool bcoin = options.String("no-bcoin") is null;
+        bool v2 = options.String("v2") is not null;
         var rows = new List<Row>();
         var config = Akka.Configuration.ConfigurationFactory.ParseString("akka.loglevel = WARNING");
         using var temp = new TempDirs();
@@ -47,23 +51,36 @@ internal static class SyncBenchmark
         // (a) ActorNode -> ActorNode.
         using (var system = ActorSystem.Create("sync-bench", config))
         {
-            var source = StartNode(system, "source", temp.New("source"), () => new MemoryBlockStore(ChainParams.Regtest.Magic), []);
+            var source = StartNode(system, "source", temp.New("source"), () => new MemoryBlockStore(ChainParams.Regtest.Magic), [], v2);
             var clock = Stopwatch.StartNew();
             var tip = await MineAsync(source, blocks);
             Log($"ActorNode mined {blocks} blocks in {clock.Elapsed.TotalSeconds:F1} s");
             var endpoint = await ListenEndpoint(source);
             long bytes = await ChainBytes(source, blocks);
             rows.Add(await SyncActorNodeAsync(system, "ActorNode <- ActorNode", "memory", endpoint, tip, blocks, bytes, temp, disk: false));
+            if (v2)
+            {
+                // Alternate v2 and v1 a second time, so a drift of the shared machine's load hits both.
+                rows.Add(await SyncActorNodeAsync(system, "ActorNode <- ActorNode", "memory", endpoint, tip, blocks, bytes, temp, disk: false, v2: true));
+                rows.Add(await SyncActorNodeAsync(system, "ActorNode <- ActorNode", "memory", endpoint, tip, blocks, bytes, temp, disk: false, v2: true));
+                rows.Add(await SyncActorNodeAsync(system, "ActorNode <- ActorNode", "memory", endpoint, tip, blocks, bytes, temp, disk: false));
+            }
             rows.Add(await SyncActorNodeAsync(system, "ActorNode <- ActorNode", "disk", endpoint, tip, blocks, bytes, temp, disk: true));
 
             if (txBlocks > 0)
             {
-                var withTxs = StartNode(system, "txsource", temp.New("txsource"), () => new MemoryBlockStore(ChainParams.Regtest.Magic), []);
+                var withTxs = StartNode(system, "txsource", temp.New("txsource"), () => new MemoryBlockStore(ChainParams.Regtest.Magic), [], v2);
                 var (txTip, included) = await MineWithTransactionsAsync(withTxs, txBlocks, txs);
                 var txEndpoint = await ListenEndpoint(withTxs);
                 long txBytes = await ChainBytes(withTxs, txBlocks);
                 var label = $"ActorNode <- ActorNode, {included / (double)txBlocks:F1} mainnet txs/block";
                 rows.Add(await SyncActorNodeAsync(system, label, "memory", txEndpoint, txTip, txBlocks, txBytes, temp, disk: false));
+                if (v2)
+                {
+                    rows.Add(await SyncActorNodeAsync(system, label, "memory", txEndpoint, txTip, txBlocks, txBytes, temp, disk: false, v2: true));
+                    rows.Add(await SyncActorNodeAsync(system, label, "memory", txEndpoint, txTip, txBlocks, txBytes, temp, disk: false, v2: true));
+                    rows.Add(await SyncActorNodeAsync(system, label, "memory", txEndpoint, txTip, txBlocks, txBytes, temp, disk: false));
+                }
                 rows.Add(await SyncActorNodeAsync(system, label, "disk", txEndpoint, txTip, txBlocks, txBytes, temp, disk: true));
             }
             await system.Terminate();
@@ -100,24 +117,23 @@ internal static class SyncBenchmark
     }
 
     private static async Task<Row> SyncActorNodeAsync(ActorSystem system, string scenario, string storeKind,
-        IPEndPoint source, Hash256 tip, int blocks, long bytes, TempDirs temp, bool disk) =>
-        (await SyncActorNodeAsync(system, scenario, storeKind, source, tip, blocks, bytes, temp, disk, keep: false)).Row;
+        IPEndPoint source, Hash256 tip, int blocks, long bytes, TempDirs temp, bool disk, bool v2 = false) =>
+        (await SyncActorNodeAsync(system, scenario, storeKind, source, tip, blocks, bytes, temp, disk, keep: false, v2)).Row;
 
     /// <summary>Starts a fresh node that dials <paramref name="source"/> and times it from its start to its best block
     /// being <paramref name="tip"/>; then stops it (unless <paramref name="keep"/>).</summary>
     private static async Task<(Row Row, Node? Node)> SyncActorNodeAsync(ActorSystem system, string scenario, string storeKind,
-        IPEndPoint source, Hash256 tip, int blocks, long bytes, TempDirs temp, bool disk, bool keep)
+        IPEndPoint source, Hash256 tip, int blocks, long bytes, TempDirs temp, bool disk, bool keep, bool v2 = false)
     {
         var dir = temp.New("target");
         var storeDir = Path.Combine(dir, "blocks");
         Func<IBlockStore> open = disk
             ? () => BlockStore.Open(storeDir, ChainParams.Regtest.Magic)
             : () => new MemoryBlockStore(ChainParams.Regtest.Magic);
-        Log($"{scenario} ({storeKind}): start, monotonic {Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency:F6}");
-        var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
-        var user0 = Process.GetCurrentProcess().UserProcessorTime;
+        var process = Process.GetCurrentProcess();
+        var cpuBefore = process.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
-        var node = StartNode(system, $"target-{Guid.NewGuid():N}", dir, open, [source]);
+        var node = StartNode(system, $"target-{Guid.NewGuid():N}", dir, open, [source], v2);
         while (true)
         {
             var tips = await node.Sync.Ask<ChainTips>(GetChainTips.Instance, Patience);
@@ -126,15 +142,14 @@ internal static class SyncBenchmark
             await Task.Delay(5);
         }
         var elapsed = clock.Elapsed;
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
-        var user = Process.GetCurrentProcess().UserProcessorTime - user0;
-        Log($"{scenario} ({storeKind}): CPU user {user.TotalSeconds:F2} s, kernel {(cpu - user).TotalSeconds:F2} s");
-        Log($"{scenario} ({storeKind}): end, monotonic {Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency:F6}");
-        Log($"{scenario} ({storeKind}): {blocks} blocks in {elapsed.TotalSeconds:F2} s, process CPU {cpu.TotalSeconds:F2} s");
-        if (keep) return (new Row(scenario, storeKind, blocks, bytes, elapsed, null, cpu), node);
+        process.Refresh();
+        var cpu = process.TotalProcessorTime - cpuBefore;
+        string transport = v2 ? "v2" : "v1";
+        Log($"{scenario} ({storeKind}, {transport}): {blocks} blocks in {elapsed.TotalSeconds:F2} s, CPU {cpu.TotalSeconds:F2} s");
+        if (keep) return (new Row(scenario, storeKind, blocks, bytes, elapsed, null, cpu, transport), node);
         await node.StopAsync();
         long? diskBytes = disk ? DirectorySize(storeDir) : null;
-        return (new Row(scenario, storeKind, blocks, bytes, elapsed, diskBytes, cpu), null);
+        return (new Row(scenario, storeKind, blocks, bytes, elapsed, diskBytes, cpu, transport), null);
     }
 
     private sealed record Node(NodeActors Actors)
@@ -145,7 +160,7 @@ internal static class SyncBenchmark
         public Task StopAsync() => Actors.StopAsync(TimeSpan.FromSeconds(30)); // the sync actor closes the store
     }
 
-    private static Node StartNode(ActorSystem system, string name, string dir, Func<IBlockStore> openStore, IReadOnlyList<IPEndPoint> connect) =>
+    private static Node StartNode(ActorSystem system, string name, string dir, Func<IBlockStore> openStore, IReadOnlyList<IPEndPoint> connect, bool v2 = false) =>
         new(NodeActors.Start(system, new NodeSettings
         {
             AddrBookFile = PeersFile.InDirectory(dir),
@@ -157,6 +172,7 @@ internal static class SyncBenchmark
                 TargetOutbound = 0,
                 Listen = [new IPEndPoint(IPAddress.Loopback, 0)],
                 Connect = connect,
+                V2Transport = v2,
             },
         }, name));
 
@@ -230,15 +246,15 @@ internal static class SyncBenchmark
     {
         var c = CultureInfo.InvariantCulture;
         Console.WriteLine();
-        Console.WriteLine("| scenario | store | blocks | block bytes (avg) | seconds | blocks/s | MB/s | store bytes on disk per block | process CPU ms per block |");
-        Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| scenario | store | transport | blocks | block bytes (avg) | seconds | blocks/s | MB/s | CPU µs/block | store bytes on disk per block |");
+        Console.WriteLine("|---|---|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in rows)
         {
             double seconds = r.Elapsed.TotalSeconds;
             string disk = r.DiskBytes is { } d ? (d / (double)r.Blocks).ToString("N0", c) : "";
             string cpu = r.Cpu is { } t ? (t.TotalMilliseconds / r.Blocks).ToString("F3", c) : "";
             Console.WriteLine(string.Create(c,
-                $"| {r.Scenario} | {r.Store} | {r.Blocks:N0} | {r.Bytes / (double)r.Blocks:N0} | {seconds:F2} | {r.Blocks / seconds:N0} | {r.Bytes / 1e6 / seconds:F2} | {disk} | {cpu} |"));
+                $"| {r.Scenario} | {r.Store} | {r.Transport} | {r.Blocks:N0} | {r.Bytes / (double)r.Blocks:N0} | {seconds:F2} | {r.Blocks / seconds:N0} | {r.Bytes / 1e6 / seconds:F2} | {(r.Cpu == default ? "" : (r.Cpu.TotalMicroseconds / r.Blocks).ToString("N0", c))} | {disk} |"));
         }
     }
 

@@ -48,6 +48,7 @@ public sealed class NodeConfigTests : IDisposable
         Assert.Equal(LogEventLevel.Information, options.Logging.Default);
         Assert.Null(options.Metrics);
         Assert.False(options.PeerBloomFilters); // Core's default
+        Assert.True(options.V2Transport); // BIP324 on, Core's default since 27
         Assert.Equal("off", options.Akka.GetString("akka.coordinated-shutdown.run-by-clr-shutdown-hook"));
     }
 
@@ -97,8 +98,10 @@ public sealed class NodeConfigTests : IDisposable
             ("actornode.p2p.bans.duration", "--banduration", "3600"),
             ("actornode.logging.level", "--loglevel", "warning,rpc=trace"),
             ("actornode.metrics.listen", "--metrics", "127.0.0.1:9400"),
-            ("actornode.p2p.peer-bloom-filters", "--peerbloomfilters", "on"));
+            ("actornode.p2p.peer-bloom-filters", "--peerbloomfilters", "on"),
+            ("actornode.p2p.v2transport", "--v2transport", "off"));
         Assert.True(options.PeerBloomFilters);
+        Assert.False(options.V2Transport);
         Assert.Empty(options.Listen); // --nolisten wins over --listen
         Assert.Equal([new IPEndPoint(IPAddress.Parse("10.0.0.1"), 18444)], options.Connect);
         Assert.True(options.Bans.Disabled);

@@ -43,7 +43,7 @@ public sealed class RunCommandErrorTests
         var result = CliRunner.Run("run", "--help");
         Assert.Equal(0, result.ExitCode);
         foreach (var option in new[] { "--network", "--datadir", "--listen", "--nolisten", "--connect", "--addnode", "--maxpeers",
-                     "--banduration", "--banthreshold", "--nobanning", "--whitelist", "--externalip", "--trickleinterval", "--blocksonly", "--peerbloomfilters",
+                     "--banduration", "--banthreshold", "--nobanning", "--whitelist", "--externalip", "--trickleinterval", "--blocksonly", "--peerbloomfilters", "--v2transport",
                      "--rpclisten", "--rpcuser", "--rpcpass", "--loglevel", "--config", "--metrics" })
             Assert.Contains(option, result.Stdout);
     }

@@ -32,7 +32,7 @@ public sealed class V2InitiatorTests(Xunit.Abstractions.ITestOutputHelper output
     [Fact]
     public async Task V2InitiatorBytes_FromSeveralSeeds_ScoreTenEach_AsBadMagic()
     {
-        var node = await StartNodeAsync();
+        var node = await StartNodeAsync(configure: s => s with { V2Transport = false });
         var honest = await HonestPeerAsync(node);
 
         int[] seeds = [3, 16, 324];
@@ -49,7 +49,7 @@ public sealed class V2InitiatorTests(Xunit.Abstractions.ITestOutputHelper output
     [Fact]
     public async Task TenV2Attempts_DoNotBan_TheEleventhDoes_WithTheBadMagicReason()
     {
-        var node = await StartNodeAsync();
+        var node = await StartNodeAsync(configure: s => s with { V2Transport = false });
         var honest = await HonestPeerAsync(node);
 
         for (int seed = 1; seed <= 11; seed++)
@@ -65,7 +65,7 @@ public sealed class V2InitiatorTests(Xunit.Abstractions.ITestOutputHelper output
     [Fact]
     public async Task HttpRequest_IsBadMagic_TenPoints()
     {
-        var node = await StartNodeAsync();
+        var node = await StartNodeAsync(configure: s => s with { V2Transport = false });
         var honest = await HonestPeerAsync(node);
 
         await SendAndExpectCloseAsync(node, Hostile,
