@@ -1,21 +1,9 @@
 using System.Net;
-using System.Security.Cryptography;
-using ActorNode.AddrBook;
 using ActorNode.Connections.Bans;
-using ActorNode.Connections.Handshake;
-using ActorNode.Connections.Inbound;
-using ActorNode.Connections.Peers;
-using ActorNode.Connections.Relay;
-using ActorNode.Connections.Requests;
-using ActorNode.P2P.AddrBook;
 using ActorNode.P2P.Peers;
-using ActorNode.Wire.Messages;
-using ActorNode.Wire.Primitives;
 using ActorNode.Wire;
 using Akka.Actor;
 using Akka.Event;
-using Akka.IO;
-using PeerEntry = ActorNode.Connections.Peers.TablePeer<Akka.Actor.IActorRef>;
 
 namespace ActorNode.P2P.Connections;
 

@@ -1,17 +1,9 @@
-using System.Security.Cryptography;
 using ActorNode.Connections.Bloom;
-using ActorNode.Connections.Handshake;
 using ActorNode.Connections.Inventory;
-using ActorNode.Connections.Stall;
-using ActorNode.P2P.Transport;
-using ActorNode.V2Transport;
-using ActorNode.V2Transport.Framing;
 using ActorNode.Wire;
-using ActorNode.Wire.Encoding;
 using ActorNode.Wire.Messages;
 using ActorNode.Wire.Primitives;
 using Akka.Actor;
-using Akka.Event;
 
 namespace ActorNode.P2P.Peers;
 
