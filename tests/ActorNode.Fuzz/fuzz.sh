@@ -17,7 +17,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 bin=${FUZZ_BIN:-/tmp/actornode-fuzz-bin}
 out_root=${FUZZ_OUT:-/tmp/actornode-fuzz}
-instrumented="ActorNode.Wire ActorNode.AddrBook ActorNode.Connections"
+instrumented="ActorNode.Wire ActorNode.AddrBook ActorNode.Connections ActorNode.V2Transport"
 
 install() {
   if ! command -v afl-fuzz >/dev/null; then
